@@ -5,6 +5,8 @@ var verbs = new Dictionary<string, Func<string[], int>>(StringComparer.OrdinalIg
 {
     // one line per verb: ["verb"] = Runner.Run,
     ["embed-throughput"] = MLNetContextual.Bench.Embedding.EmbedThroughput.Run,
+    ["embed-memory"] = MLNetContextual.Bench.Embedding.EmbedMemory.Run,
+    ["sts-eval"] = MLNetContextual.Bench.Embedding.StsEval.Run,
 };
 
 if (args.Length == 0 || !verbs.TryGetValue(args[0], out var run))
