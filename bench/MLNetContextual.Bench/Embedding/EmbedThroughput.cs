@@ -4,19 +4,25 @@ using Microsoft.ML;
 namespace MLNetContextual.Bench.Embedding;
 
 /// <summary>
-/// <c>embed-throughput [--rows 10000] [--rounds 3] [--batch 32] [--max-tokens 256] [--threads cores] [--skip stock]</c>:
-/// sentences per second over the first SST-2 train sentences, enumerated through a cursor, for our
-/// ApplyContextualEmbedding, (a) stock ML.NET ApplyOnnxModel with the same tokenizer and pooling, and (b) a plain
-/// ONNX Runtime loop; interleaved rounds in one process (order rotated each round), medians and per-round ratios.
+/// <c>embed-throughput [--rows 10000] [--rounds 3] [--chunk 1000] [--batch 32] [--max-tokens 256] [--threads cores]
+/// [--skip stock] [--profile 1]</c>: sentences per second over the first SST-2 train sentences, enumerated through a
+/// cursor over the output column, for our ApplyContextualEmbedding, (a) stock ML.NET ApplyOnnxModel with the same
+/// tokenizer and pooling, and (b) a plain ONNX Runtime loop, all in one process.
 /// </summary>
+/// <remarks>
+/// The machine is shared, so contenders are interleaved finely: each round walks the rows in chunks, and every chunk is
+/// run by every contender (order rotated chunk by chunk) before the next chunk; a contender's round time is the sum of its
+/// chunk times, so load from other processes falls on all of them alike. Reported: per-round rates, medians, and the
+/// median of per-round ratios. <c>--profile 1</c> adds the parts of our path timed alone (see <see cref="ThroughputProfile"/>).
+/// </remarks>
 internal static class EmbedThroughput
 {
-    private sealed record Contender(string Name, Func<float[], long> Run);
+    private sealed record Contender(string Name, Func<int, float[], long> Run);
 
     public static int Run(string[] args)
     {
         var a = new BenchArgs(args);
-        int rows = a.Int("rows", 10_000), rounds = a.Int("rounds", 3), batch = a.Int("batch", 32);
+        int rows = a.Int("rows", 10_000), rounds = a.Int("rounds", 3), batch = a.Int("batch", 32), chunk = a.Int("chunk", 1000);
         int maxTokens = a.Int("max-tokens", 256), threads = a.Threads;
         bool skipStock = a.String("skip", "") == "stock";
 
@@ -25,62 +31,76 @@ internal static class EmbedThroughput
         int padded = lengths.Max();
         Console.WriteLine($"machine: {EmbeddingHarness.MachineLine()}");
         Console.WriteLine($"date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; load average at start: {LoadAverage()}");
-        Console.WriteLine($"rows {sentences.Length} (SST-2 train, file order); tokens per row incl. [CLS]/[SEP]: mean {lengths.Average():F1}, max {padded}; " +
+        Console.WriteLine($"rows {sentences.Length} (SST-2 train, file order) in chunks of {chunk}; tokens per row incl. [CLS]/[SEP]: mean {lengths.Average():F1}, max {padded}; " +
                           $"batch {batch}, MaxTokens {maxTokens}, IntraOpThreads {threads}; (a) pads every row to {padded}");
 
         var ml = new MLContext(seed: 1);
-        var data = ml.Data.LoadFromEnumerable(sentences.Select(s => new TextRow { Text = s }).ToArray());
-        var warm = ml.Data.TakeRows(data, Math.Min(rows, 4 * batch));
+        var chunks = sentences.Chunk(chunk).ToArray();
+        var views = chunks.Select(c => ml.Data.LoadFromEnumerable(c.Select(s => new TextRow { Text = s }).ToArray())).ToArray();
         byte[] model = EmbeddingHarness.MiniLMBytes();
 
-        var ours = EmbeddingHarness.FitOurs(ml, data, batch, maxTokens, threads);
+        var ours = EmbeddingHarness.FitOurs(ml, views[0], batch, maxTokens, threads);
         using var plain = new PlainOrtEmbedder(model, batch, maxTokens, threads);
-        using var stock = skipStock ? null : new StockOnnxPipeline(ml, model, data, padded, maxTokens, threads);
+        using var stock = skipStock ? null : new StockOnnxPipeline(ml, model, views[0], padded, maxTokens, threads);
         model = null;
 
+        int Offset(int c) => c * chunk * EmbeddingHarness.Dimension;
         var contenders = new List<Contender>
         {
-            new("ours: ApplyContextualEmbedding", into => EmbeddingHarness.ReadVectors(ours.Transform(data), "Features", into)),
-            new("(b) plain ONNX Runtime loop", into => { plain.Embed(sentences, into); return sentences.Length; }),
+            new("ours: ApplyContextualEmbedding", (c, into) => EmbeddingHarness.ReadVectors(ours.Transform(views[c]), "Features", into, Offset(c))),
+            new("(b) plain ONNX Runtime loop", (c, into) => { plain.Embed(chunks[c], into.AsSpan(Offset(c))); return chunks[c].Length; }),
         };
         if (stock != null)
-            contenders.Insert(1, new("(a) stock ApplyOnnxModel", into => EmbeddingHarness.ReadVectors(stock.Model.Transform(data), "Features", into)));
+            contenders.Insert(1, new("(a) stock ApplyOnnxModel", (c, into) => EmbeddingHarness.ReadVectors(stock.Model.Transform(views[c]), "Features", into, Offset(c))));
+        if (a.Int("profile", 0) != 0)
+            contenders.InsertRange(contenders.Count - 1, ThroughputProfile.Contenders(views, chunks, (ContextualEmbeddingTransformer)ours, batch, maxTokens)
+                .Select(p => new Contender(p.Name, p.Run)));
 
-        // Warm-up: JIT, ONNX Runtime's first runs and thread pool.
-        EmbeddingHarness.ReadVectors(ours.Transform(warm), "Features", null);
-        plain.Embed(sentences.Take(4 * batch).ToArray(), new float[4 * batch * EmbeddingHarness.Dimension]);
-        if (stock != null)
-            EmbeddingHarness.ReadVectors(stock.Model.Transform(warm), "Features", null);
+        // Warm-up: JIT, ONNX Runtime's first runs, thread pools.
+        var warmup = new float[sentences.Length * EmbeddingHarness.Dimension];
+        foreach (var contender in contenders)
+            contender.Run(0, warmup);
 
         var outputs = contenders.Select(_ => new float[sentences.Length * EmbeddingHarness.Dimension]).ToArray();
-        var rates = contenders.Select(_ => new List<double>()).ToArray();
+        var seconds = contenders.Select(_ => new List<double>()).ToArray();
+        var watch = new Stopwatch();
         for (int round = 0; round < rounds; round++)
         {
-            for (int k = 0; k < contenders.Count; k++)
+            var total = new double[contenders.Count];
+            for (int c = 0; c < chunks.Length; c++)
             {
-                int c = (k + round) % contenders.Count;           // rotate the order each round
-                GC.Collect();
-                GC.WaitForPendingFinalizers();
-                var sw = Stopwatch.StartNew();
-                long n = contenders[c].Run(outputs[c]);
-                sw.Stop();
-                if (n != sentences.Length)
-                    throw new InvalidOperationException($"{contenders[c].Name} returned {n} rows, expected {sentences.Length}.");
-                rates[c].Add(n / sw.Elapsed.TotalSeconds);
-                Console.WriteLine($"  round {round + 1}: {contenders[c].Name,-32} {rates[c][^1],8:F1} sentences/s  ({sw.Elapsed.TotalSeconds:F1} s)");
+                for (int k = 0; k < contenders.Count; k++)
+                {
+                    int who = (k + c + round) % contenders.Count;     // rotate the order chunk by chunk
+                    watch.Restart();
+                    long n = contenders[who].Run(c, outputs[who]);
+                    watch.Stop();
+                    if (n != chunks[c].Length)
+                        throw new InvalidOperationException($"{contenders[who].Name} returned {n} rows for chunk {c}, expected {chunks[c].Length}.");
+                    total[who] += watch.Elapsed.TotalSeconds;
+                }
             }
+            for (int who = 0; who < contenders.Count; who++)
+            {
+                seconds[who].Add(total[who]);
+                Console.WriteLine($"  round {round + 1}: {contenders[who].Name,-40} {sentences.Length / total[who],10:F1} sentences/s  ({total[who]:F2} s)");
+            }
+            Console.WriteLine($"  load average: {LoadAverage()}");
         }
 
-        int plainIndex = contenders.Count - 1;
+        int plainIndex = contenders.FindIndex(c => c.Name.StartsWith("(b)", StringComparison.Ordinal));
         Console.WriteLine();
-        Console.WriteLine("| pipeline | sentences/s (median) | rounds | ours / this (median of per-round ratios) | max abs diff vs (b) | min cosine vs (b) |");
-        Console.WriteLine("|---|---:|---|---:|---:|---:|");
+        Console.WriteLine("| pipeline | sentences/s (median) | per round | µs/row (median) | ours ÷ this (median of per-round ratios) | max abs diff vs (b) | min cosine vs (b) |");
+        Console.WriteLine("|---|---:|---|---:|---:|---:|---:|");
         for (int c = 0; c < contenders.Count; c++)
         {
-            var ratios = Enumerable.Range(0, rounds).Select(r => rates[0][r] / rates[c][r]);
-            var (maxAbs, minCos) = EmbeddingHarness.Compare(outputs[c], outputs[plainIndex]);
-            Console.WriteLine($"| {contenders[c].Name} | {EmbeddingHarness.Median(rates[c]):F1} | {string.Join(" / ", rates[c].Select(x => x.ToString("F1")))} | " +
-                              $"{(c == 0 ? "—" : EmbeddingHarness.Median(ratios).ToString("F3"))} | {maxAbs:E1} | {minCos:F6} |");
+            var rates = seconds[c].Select(s => sentences.Length / s).ToList();
+            var ratios = Enumerable.Range(0, rounds).Select(r => seconds[c][r] / seconds[0][r]);
+            bool embeds = outputs[c].AsSpan(0, EmbeddingHarness.Dimension).ContainsAnyExcept(0f);
+            var (maxAbs, minCos) = embeds ? EmbeddingHarness.Compare(outputs[c], outputs[plainIndex]) : (double.NaN, double.NaN);
+            Console.WriteLine($"| {contenders[c].Name} | {EmbeddingHarness.Median(rates):F1} | {string.Join(" / ", rates.Select(x => x.ToString("F1")))} | " +
+                              $"{EmbeddingHarness.Median(seconds[c]) * 1e6 / sentences.Length:F1} | {(c == 0 ? "—" : EmbeddingHarness.Median(ratios).ToString("F3"))} | " +
+                              $"{(embeds ? maxAbs.ToString("E1") : "—")} | {(embeds ? minCos.ToString("F6") : "—")} |");
         }
         Console.WriteLine($"load average at end: {LoadAverage()}");
         (ours as IDisposable)?.Dispose();

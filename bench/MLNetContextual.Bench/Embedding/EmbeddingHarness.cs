@@ -24,9 +24,9 @@ internal static class EmbeddingHarness
 
     /// <summary>
     /// Enumerates <paramref name="column"/> of <paramref name="view"/> with a cursor (only that column active) and copies
-    /// each vector into <paramref name="into"/> (rows × dimension) when given. Returns the row count.
+    /// each vector into <paramref name="into"/> (rows × dimension, from <paramref name="offset"/>) when given. Returns the row count.
     /// </summary>
-    public static long ReadVectors(IDataView view, string column, float[] into)
+    public static long ReadVectors(IDataView view, string column, float[] into, int offset = 0)
     {
         var col = view.Schema[column];
         using var cursor = view.GetRowCursor([col]);
@@ -39,7 +39,7 @@ internal static class EmbeddingHarness
             if (buffer.Length != Dimension)
                 throw new InvalidOperationException($"Column '{column}' row {rows}: {buffer.Length} values, expected {Dimension}.");
             if (into != null)
-                buffer.GetValues().CopyTo(into.AsSpan((int)rows * Dimension, Dimension));
+                buffer.GetValues().CopyTo(into.AsSpan(offset + (int)rows * Dimension, Dimension));
             rows++;
         }
         return rows;
