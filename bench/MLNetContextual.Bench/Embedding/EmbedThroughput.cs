@@ -5,7 +5,7 @@ namespace MLNetContextual.Bench.Embedding;
 
 /// <summary>
 /// <c>embed-throughput [--rows 10000] [--rounds 3] [--chunk 1000] [--batch 32] [--max-tokens 256] [--threads cores]
-/// [--skip stock] [--profile 1]</c>: sentences per second over the first SST-2 train sentences, enumerated through a
+/// [--skip stock] [--profile 1] [--sort-window 256]</c>: sentences per second over the first SST-2 train sentences, enumerated through a
 /// cursor over the output column, for our ApplyContextualEmbedding, (a) stock ML.NET ApplyOnnxModel with the same
 /// tokenizer and pooling, and (b) a plain ONNX Runtime loop, all in one process.
 /// </summary>
@@ -41,8 +41,7 @@ internal static class EmbedThroughput
 
         var ours = EmbeddingHarness.FitOurs(ml, views[0], batch, maxTokens, threads);
         using var plain = new PlainOrtEmbedder(model, batch, maxTokens, threads);
-        using var stock = skipStock ? null : new StockOnnxPipeline(ml, model, views[0], padded, maxTokens, threads);
-        model = null;
+        using var stock = skipStock ? null : new StockOnnxPipeline(ml, model, views[0], padded, threads);
 
         int Offset(int c) => c * chunk * EmbeddingHarness.Dimension;
         var contenders = new List<Contender>
@@ -52,9 +51,17 @@ internal static class EmbedThroughput
         };
         if (stock != null)
             contenders.Insert(1, new("(a) stock ApplyOnnxModel", (c, into) => EmbeddingHarness.ReadVectors(stock.Model.Transform(views[c]), "Features", into, Offset(c))));
-        if (a.Int("profile", 0) != 0)
-            contenders.InsertRange(contenders.Count - 1, ThroughputProfile.Contenders(views, chunks, (ContextualEmbeddingTransformer)ours, batch, maxTokens)
+        bool profile = a.Int("profile", 0) != 0;
+        int sortWindow = a.Int("sort-window", 8 * batch);
+        using var sorted = profile ? new PlainOrtEmbedder(model, batch, maxTokens, threads, sortWindow: sortWindow) : null;
+        using var noSpin = profile ? new PlainOrtEmbedder(model, batch, maxTokens, threads, allowSpinning: false) : null;
+        if (profile)
+        {
+            contenders.InsertRange(contenders.Count - 1, ThroughputProfile.Contenders(views, chunks, (ContextualEmbeddingTransformer)ours, batch, maxTokens, sorted, noSpin)
                 .Select(p => new Contender(p.Name, p.Run)));
+            Console.WriteLine($"padding efficiency (real ÷ sent tokens): batches in input order {plain.PaddingEfficiency(sentences):P1}; " +
+                              $"sorted within windows of {sortWindow} rows {sorted.PaddingEfficiency(sentences):P1}; (a) fixed length {lengths.Average() / padded:P1}");
+        }
 
         // Warm-up: JIT, ONNX Runtime's first runs, thread pools.
         var warmup = new float[sentences.Length * EmbeddingHarness.Dimension];

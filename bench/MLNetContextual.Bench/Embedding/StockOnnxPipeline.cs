@@ -4,14 +4,6 @@ using Microsoft.ML.Transforms.Onnx;
 
 namespace MLNetContextual.Bench.Embedding;
 
-/// <summary>Token columns for ML.NET's stock ApplyOnnxModel: Int64 vectors of one fixed length.</summary>
-public sealed class TokenColumns
-{
-    public long[] input_ids { get; set; }
-    public long[] attention_mask { get; set; }
-    public long[] token_type_ids { get; set; }
-}
-
 /// <summary>What the mean pooling step reads.</summary>
 public sealed class HiddenColumns
 {
@@ -26,7 +18,7 @@ public sealed class PooledColumn
 }
 
 /// <summary>
-/// Reference (a): stock ML.NET. The library's tokenizer in a CustomMapping (ids padded to one fixed length, since
+/// Reference (a): stock ML.NET. The library's <c>TokenizeForTransformer</c> (ids padded to one fixed length, since
 /// ApplyOnnxModel needs fixed shapes), <c>ApplyOnnxModel</c> (Microsoft.ML.OnnxTransformer) on the same ONNX file
 /// (the embedded bytes written to a temp file, deleted on Dispose), and mean pooling of <c>last_hidden_state</c> over the
 /// attention mask in a second CustomMapping.
@@ -35,33 +27,11 @@ internal sealed class StockOnnxPipeline : IDisposable
 {
     private readonly string _modelPath;
 
-    public StockOnnxPipeline(MLContext ml, byte[] model, IDataView fitData, int paddedLength, int maxTokens, int intraOpThreads)
+    public StockOnnxPipeline(MLContext ml, byte[] model, IDataView fitData, int paddedLength, int intraOpThreads)
     {
         PaddedLength = paddedLength;
         _modelPath = Path.Combine(Path.GetTempPath(), $"mlnetctx-bench-{Environment.ProcessId}-{Guid.NewGuid():N}.onnx");
         File.WriteAllBytes(_modelPath, model);
-
-        var tokenizer = BertTextTokenizer.MiniLM;
-        var tokenSchema = SchemaDefinition.Create(typeof(TokenColumns));
-        foreach (var c in tokenSchema)
-            c.ColumnType = new VectorDataViewType(NumberDataViewType.Int64, paddedLength);
-        Action<TextRow, TokenColumns> tokenize = (src, dst) =>
-        {
-            var e = tokenizer.Encode(src.Text ?? string.Empty, maxTokens);
-            var ids = new long[paddedLength];
-            var mask = new long[paddedLength];
-            var types = new long[paddedLength];
-            int n = Math.Min(e.Length, paddedLength);
-            for (int i = 0; i < n; i++)
-            {
-                ids[i] = e.Ids[i];
-                mask[i] = 1;
-                types[i] = e.TypeIds[i];
-            }
-            dst.input_ids = ids;
-            dst.attention_mask = mask;
-            dst.token_type_ids = types;
-        };
 
         int[] shape = [1, paddedLength];
         var onnx = new OnnxOptions
@@ -91,7 +61,7 @@ internal sealed class StockOnnxPipeline : IDisposable
             dst.Features = pooled;
         };
 
-        var pipeline = ml.Transforms.CustomMapping(tokenize, contractName: null, outputSchemaDefinition: tokenSchema)
+        var pipeline = ml.Transforms.Text.TokenizeForTransformer("Text", options: new TokenizeForTransformerOptions { MaxTokens = paddedLength })
             .Append(ml.Transforms.ApplyOnnxModel(onnx))
             .Append(ml.Transforms.CustomMapping(pool, contractName: null, outputSchemaDefinition: pooledSchema));
         Model = pipeline.Fit(fitData);
