@@ -4,16 +4,16 @@ using Microsoft.ML;
 namespace MLNetContextual.Bench.Embedding;
 
 /// <summary>
-/// <c>embed-throughput [--rows 10000] [--rounds 3] [--chunk 1000] [--batch 32] [--max-tokens 256] [--threads cores]
+/// <c>embed-throughput [--rows 10000] [--rounds 1] [--chunk 1000] [--batch 32] [--max-tokens 256] [--threads cores]
 /// [--skip stock] [--profile 1] [--sort-window 256]</c>: sentences per second over the first SST-2 train sentences, enumerated through a
 /// cursor over the output column, for our ApplyContextualEmbedding, (a) stock ML.NET ApplyOnnxModel with the same
 /// tokenizer and pooling, and (b) a plain ONNX Runtime loop, all in one process.
 /// </summary>
 /// <remarks>
 /// The machine is shared, so contenders are interleaved finely: each round walks the rows in chunks, and every chunk is
-/// run by every contender (order rotated chunk by chunk) before the next chunk; a contender's round time is the sum of its
-/// chunk times, so load from other processes falls on all of them alike. Reported: per-round rates, medians, and the
-/// median of per-round ratios. <c>--profile 1</c> adds the parts of our path timed alone (see <see cref="ThroughputProfile"/>).
+/// run by every contender (order rotated chunk by chunk) before the next chunk, so load from other processes falls on
+/// all of them alike. Each chunk is one repetition: reported are the rate over all rows, the median rate per chunk, and
+/// the median (with quartiles) of the per-chunk ratios ours ÷ contender, taken from runs seconds apart. <c>--profile 1</c> adds the parts of our path timed alone (see <see cref="ThroughputProfile"/>).
 /// </remarks>
 internal static class EmbedThroughput
 {
@@ -22,7 +22,7 @@ internal static class EmbedThroughput
     public static int Run(string[] args)
     {
         var a = new BenchArgs(args);
-        int rows = a.Int("rows", 10_000), rounds = a.Int("rounds", 3), batch = a.Int("batch", 32), chunk = a.Int("chunk", 1000);
+        int rows = a.Int("rows", 10_000), rounds = a.Int("rounds", 1), batch = a.Int("batch", 32), chunk = a.Int("chunk", 1000);
         int maxTokens = a.Int("max-tokens", 256), threads = a.Threads;
         bool skipStock = a.String("skip", "") == "stock";
 
@@ -69,11 +69,11 @@ internal static class EmbedThroughput
             contender.Run(0, warmup);
 
         var outputs = contenders.Select(_ => new float[sentences.Length * EmbeddingHarness.Dimension]).ToArray();
-        var seconds = contenders.Select(_ => new List<double>()).ToArray();
+        var times = contenders.Select(_ => new List<double>()).ToArray();     // seconds per chunk, all rounds
+        var sizes = new List<int>();
         var watch = new Stopwatch();
         for (int round = 0; round < rounds; round++)
         {
-            var total = new double[contenders.Count];
             for (int c = 0; c < chunks.Length; c++)
             {
                 for (int k = 0; k < contenders.Count; k++)
@@ -84,34 +84,40 @@ internal static class EmbedThroughput
                     watch.Stop();
                     if (n != chunks[c].Length)
                         throw new InvalidOperationException($"{contenders[who].Name} returned {n} rows for chunk {c}, expected {chunks[c].Length}.");
-                    total[who] += watch.Elapsed.TotalSeconds;
+                    times[who].Add(watch.Elapsed.TotalSeconds);
                 }
+                sizes.Add(chunks[c].Length);
+                Console.WriteLine($"  round {round + 1} chunk {c + 1}/{chunks.Length}: " +
+                                  string.Join(", ", contenders.Select((x, i) => $"{chunks[c].Length / times[i][^1]:F1}")) + $" sentences/s; load {LoadAverage()}");
             }
-            for (int who = 0; who < contenders.Count; who++)
-            {
-                seconds[who].Add(total[who]);
-                Console.WriteLine($"  round {round + 1}: {contenders[who].Name,-40} {sentences.Length / total[who],10:F1} sentences/s  ({total[who]:F2} s)");
-            }
-            Console.WriteLine($"  load average: {LoadAverage()}");
         }
 
         int plainIndex = contenders.FindIndex(c => c.Name.StartsWith("(b)", StringComparison.Ordinal));
         Console.WriteLine();
-        Console.WriteLine("| pipeline | sentences/s (median) | per round | µs/row (median) | ours ÷ this (median of per-round ratios) | max abs diff vs (b) | min cosine vs (b) |");
-        Console.WriteLine("|---|---:|---|---:|---:|---:|---:|");
+        Console.WriteLine($"| pipeline | sentences/s, all {rounds * sentences.Length} rows | median per chunk of {chunk} | µs/row | ours ÷ this: median of {sizes.Count} per-chunk ratios [quartiles] | max abs diff vs (b) | min cosine vs (b) |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
         for (int c = 0; c < contenders.Count; c++)
         {
-            var rates = seconds[c].Select(s => sentences.Length / s).ToList();
-            var ratios = Enumerable.Range(0, rounds).Select(r => seconds[c][r] / seconds[0][r]);
+            double total = times[c].Sum();
+            var ratios = times[c].Zip(times[0], (t, o) => t / o).ToArray();
             bool embeds = outputs[c].AsSpan(0, EmbeddingHarness.Dimension).ContainsAnyExcept(0f);
             var (maxAbs, minCos) = embeds ? EmbeddingHarness.Compare(outputs[c], outputs[plainIndex]) : (double.NaN, double.NaN);
-            Console.WriteLine($"| {contenders[c].Name} | {EmbeddingHarness.Median(rates):F1} | {string.Join(" / ", rates.Select(x => x.ToString("F1")))} | " +
-                              $"{EmbeddingHarness.Median(seconds[c]) * 1e6 / sentences.Length:F1} | {(c == 0 ? "—" : EmbeddingHarness.Median(ratios).ToString("F3"))} | " +
+            Console.WriteLine($"| {contenders[c].Name} | {sizes.Sum() / total:F1} | {EmbeddingHarness.Median(times[c].Zip(sizes, (t, n) => n / t)):F1} | " +
+                              $"{total * 1e6 / sizes.Sum():F1} | " +
+                              $"{(c == 0 ? "—" : $"{EmbeddingHarness.Median(ratios):F3} [{Quantile(ratios, 0.25):F3}–{Quantile(ratios, 0.75):F3}]")} | " +
                               $"{(embeds ? maxAbs.ToString("E1") : "—")} | {(embeds ? minCos.ToString("F6") : "—")} |");
         }
         Console.WriteLine($"load average at end: {LoadAverage()}");
         (ours as IDisposable)?.Dispose();
         return 0;
+    }
+
+    private static double Quantile(double[] values, double q)
+    {
+        var v = values.Order().ToArray();
+        double at = q * (v.Length - 1);
+        int lo = (int)Math.Floor(at), hi = (int)Math.Ceiling(at);
+        return v[lo] + (v[hi] - v[lo]) * (at - lo);
     }
 
     internal static string LoadAverage()
