@@ -32,7 +32,14 @@ public sealed partial class BertTextTokenizer
         }
     }
 
-    private static Scratch GetScratch() => t_scratch ??= new Scratch();
+    private static Scratch GetScratch()
+    {
+        var scratch = t_scratch;
+        // A pathological input (a megabyte without a space) should not pin its buffers to the thread for ever.
+        if (scratch == null || scratch.Chars.Length > 1 << 16 || scratch.First.Capacity > 1 << 16 || scratch.Second.Capacity > 1 << 16)
+            t_scratch = scratch = new Scratch();
+        return scratch;
+    }
 
     private void TokenizeInto(string text, List<WordPiece> output, Scratch s)
     {
