@@ -21,7 +21,12 @@
 //  6. Greedy longest-match-first WordPiece with "##" continuations; a word longer than 100 code points (after step 4)
 //     or with no full segmentation becomes a single [UNK].
 //  7. Pairs truncate with the slow tokenizer's "longest_first": one piece at a time from the longer text, from the
-//     second text on ties. (The Rust fast tokenizer splits ties the other way round when the budget is odd.)
+//     second text on ties. (The Rust fast tokenizer may split an odd budget the other way round.)
+//
+// Spans: each piece reports the UTF-16 span, in the original string, from the first to the last source char of the
+// chars it matched. A dropped char (accent, U+200B) inside a piece is covered, one at a piece's edge is not; the jamo
+// pieces of one Hangul syllable share the syllable's span; a word-level [UNK] spans the whole word; specials in
+// BertEncoding get (0, 0).
 //
 // Known deviations: character categories, case maps and NFD come from .NET (Unicode 15+), while HF depends on the
 // Python build (Python 3.11: Unicode 14), so code points assigned after Unicode 14 are kept here where HF drops them.
@@ -29,8 +34,9 @@
 // class (a handful of musical symbols).
 //
 // Microsoft.ML.Tokenizers' BertTokenizer is not used: it drops `=`, `$`, `½`, `™`, `©` and emoji, joins words across
-// \t and splits at U+200B and the soft hyphen (ARCHITECTURE.md §4), and its WordPiece step cannot report spans in the
-// original text through our normalization. The whole algorithm is small enough to own.
+// \t and splits at U+200B and the soft hyphen (ARCHITECTURE.md §4). Its WordPieceTokenizer is not used either: it
+// would need a string per word and offsets mapped back through our normalization, while the greedy loop here looks
+// spans up in the vocab without allocating. The whole algorithm is small enough to own.
 
 using System.Reflection;
 using System.Text;
