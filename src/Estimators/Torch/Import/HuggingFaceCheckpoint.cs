@@ -21,8 +21,12 @@ internal static class HuggingFaceCheckpoint
         if (!File.Exists(configPath)) throw new FileNotFoundException($"'{folder}' has no {ConfigFile}.", configPath);
         string json = File.ReadAllText(configPath);
         using (var doc = JsonDocument.Parse(json))
+        {
             if (doc.RootElement.TryGetProperty("model_type", out var type) && type.GetString() is { } t && t != "bert")
                 throw new NotSupportedException($"{configPath} says model_type '{t}'; only 'bert' checkpoints load into BertModel.");
+            if (doc.RootElement.TryGetProperty("position_embedding_type", out var pe) && pe.GetString() is { } p && p != "absolute")
+                throw new NotSupportedException($"{configPath} says position_embedding_type '{p}'; BertModel has absolute position embeddings only.");
+        }
         var config = BertConfig.FromJson(json);
 
         string single = Path.Combine(folder, SafetensorsFile), index = Path.Combine(folder, ShardIndexFile), pickle = Path.Combine(folder, PickleFile);
