@@ -22,9 +22,10 @@ internal sealed class PlainOrtEmbedder : IDisposable
     private readonly BertEncoding[] _encodings;
     private readonly int[] _order;
 
-    public PlainOrtEmbedder(byte[] model, int batchSize, int maxTokens, int intraOpThreads, int sortWindow = 0, bool allowSpinning = true)
+    public PlainOrtEmbedder(byte[] model, int batchSize, int maxTokens, int intraOpThreads, int sortWindow = 0, bool allowSpinning = true,
+        GraphOptimizationLevel optimization = GraphOptimizationLevel.ORT_ENABLE_ALL)
     {
-        using var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL, IntraOpNumThreads = intraOpThreads };
+        using var options = new SessionOptions { GraphOptimizationLevel = optimization, IntraOpNumThreads = intraOpThreads };
         if (!allowSpinning)
             options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
         _session = new InferenceSession(model, options);
