@@ -29,7 +29,7 @@ internal sealed class CooccurrenceCounts
 
     public static CooccurrenceCounts Count(IDataView data, string column, Vocabulary vocab, int window, bool symmetric)
     {
-        var col = TokenColumn.Check(data.Schema, column);
+        var col = StaticWordEmbeddingTransformer.RequireTokens(data.Schema, column);
         var counts = new CooccurrenceCounts(20);
         var lookup = vocab.Lookup;
         long v = vocab.Size;

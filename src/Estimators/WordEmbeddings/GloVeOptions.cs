@@ -33,11 +33,15 @@ public sealed class GloVeOptions
     /// <summary>Training threads (lock-free updates as the reference); null: one per core. Results are reproducible only with 1.</summary>
     public int? NumberOfThreads { get; set; }
 
+    /// <summary>How the fitted transformer pools a row's token vectors: mean (default), min/mean/max, or none (per-token vectors).</summary>
+    public StaticEmbeddingPooling Pooling { get; set; } = StaticEmbeddingPooling.Mean;
+
     /// <summary>Seed of the initial vectors and of the shuffle of the co-occurrence pairs.</summary>
     public int Seed { get; set; } = 1;
 
     internal void Validate()
     {
+        StaticWordEmbeddingOptions.CheckPooling(Pooling, nameof(Pooling));
         Word2VecOptions.Check(Dimension >= 1, nameof(Dimension), Dimension, "at least 1");
         Word2VecOptions.Check(Window >= 1, nameof(Window), Window, "at least 1");
         Word2VecOptions.Check(XMax > 0, nameof(XMax), XMax, "positive");

@@ -3,7 +3,7 @@ namespace MLNetContextual;
 /// <summary>
 /// GloVe (Pennington et al. 2014) as the reference glove.c trains it: minimise Σ f(X_ij)(w_i·c_j + b_i + b'_j − log X_ij)²
 /// with f(x) = min(1, (x / XMax)^Alpha) by AdaGrad (initial learning rate 0.05, squared-gradient sums starting at 1,
-/// gradients clipped to ±100), over the co-occurrence pairs shuffled once, each thread updating its share lock-free.
+/// gradients clipped to ±100; like glove.c 1.2, the biases step without the learning rate), over the co-occurrence pairs shuffled once, each thread updating its share lock-free.
 /// The result is word + context vector (glove -model 2).
 /// </summary>
 internal sealed class GloVeTrainer
@@ -89,13 +89,12 @@ internal sealed class GloVeTrainer
             float fdiff = x > xMax ? diff : (float)Math.Pow(x / xMax, alpha) * diff;
             if (!float.IsFinite(diff) || !float.IsFinite(fdiff)) continue;
             cost += 0.5 * fdiff * diff;
-            fdiff *= eta;
 
             float sum1 = 0, sum2 = 0;
             for (int d = 0; d < dim; d++)
             {
-                float t1 = Math.Clamp(fdiff * w2[d], -GradClip * eta, GradClip * eta);
-                float t2 = Math.Clamp(fdiff * w1[d], -GradClip * eta, GradClip * eta);
+                float t1 = Math.Clamp(fdiff * w2[d], -GradClip, GradClip) * eta;
+                float t2 = Math.Clamp(fdiff * w1[d], -GradClip, GradClip) * eta;
                 update1[d] = t1 / MathF.Sqrt(g1[d]);
                 update2[d] = t2 / MathF.Sqrt(g2[d]);
                 sum1 += update1[d];
@@ -108,14 +107,16 @@ internal sealed class GloVeTrainer
                 VectorMath.AddScaled(-1f, update1, w1);
                 VectorMath.AddScaled(-1f, update2, w2);
             }
-            w[l1 + dim] -= fdiff / MathF.Sqrt(gradsq[l1 + dim]);
-            w[l2 + dim] -= fdiff / MathF.Sqrt(gradsq[l2 + dim]);
-            fdiff *= fdiff;
-            gradsq[l1 + dim] += fdiff;
-            gradsq[l2 + dim] += fdiff;
+            // The reference (glove.c 1.2) steps the biases without eta: plain AdaGrad on the bias gradient.
+            w[l1 + dim] -= Finite(fdiff / MathF.Sqrt(gradsq[l1 + dim]));
+            w[l2 + dim] -= Finite(fdiff / MathF.Sqrt(gradsq[l2 + dim]));
+            gradsq[l1 + dim] += fdiff * fdiff;
+            gradsq[l2 + dim] += fdiff * fdiff;
         }
         return cost;
     }
+
+    private static float Finite(float update) => float.IsFinite(update) ? update : 0f;
 
     private static void Shuffle(long[] keys, float[] counts, int seed)
     {

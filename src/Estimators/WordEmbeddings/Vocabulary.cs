@@ -42,7 +42,7 @@ internal sealed class Vocabulary
     /// <exception cref="InvalidOperationException">No word is left.</exception>
     public static Vocabulary Count(IDataView data, string column, int minCount, int maxSize = 0)
     {
-        var col = TokenColumn.Check(data.Schema, column);
+        var col = StaticWordEmbeddingTransformer.RequireTokens(data.Schema, column);
         var ids = new Dictionary<string, int>(StringComparer.Ordinal);
         var lookup = ids.GetAlternateLookup<ReadOnlySpan<char>>();
         var counts = new List<long>();

@@ -39,6 +39,9 @@ public sealed class Word2VecOptions
     /// <summary>Training threads (lock-free, Hogwild updates as word2vec.c); null: one per core. Results are reproducible only with 1.</summary>
     public int? NumberOfThreads { get; set; }
 
+    /// <summary>How the fitted transformer pools a row's token vectors: mean (default), min/mean/max, or none (per-token vectors).</summary>
+    public StaticEmbeddingPooling Pooling { get; set; } = StaticEmbeddingPooling.Mean;
+
     /// <summary>Seed of the random generators (initial vectors, windows, subsampling, noise words).</summary>
     public int Seed { get; set; } = 1;
 
@@ -47,6 +50,7 @@ public sealed class Word2VecOptions
 
     internal void Validate()
     {
+        StaticWordEmbeddingOptions.CheckPooling(Pooling, nameof(Pooling));
         Check(Dimension >= 1, nameof(Dimension), Dimension, "at least 1");
         Check(Window >= 1, nameof(Window), Window, "at least 1");
         Check(Negative >= 1, nameof(Negative), Negative, "at least 1 (only negative sampling is implemented)");

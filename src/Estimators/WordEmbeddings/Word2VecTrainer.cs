@@ -75,7 +75,7 @@ internal sealed class Word2VecTrainer
     /// <summary>Runs all epochs and returns the input vectors, (V, D) row-major.</summary>
     public float[] Train(IDataView data, string column)
     {
-        var col = TokenColumn.Check(data.Schema, column);
+        var col = StaticWordEmbeddingTransformer.RequireTokens(data.Schema, column);
         int threads = options.NumberOfThreads ?? Environment.ProcessorCount;
         using var queue = new BlockingCollection<RowChunk>(boundedCapacity: 2 * threads + 2);
         using var stop = new CancellationTokenSource();
