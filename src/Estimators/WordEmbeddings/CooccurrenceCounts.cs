@@ -30,7 +30,7 @@ internal sealed class CooccurrenceCounts
     public static CooccurrenceCounts Count(IDataView data, string column, Vocabulary vocab, int window, bool symmetric)
     {
         var col = StaticWordEmbeddingTransformer.RequireTokens(data.Schema, column);
-        var counts = new CooccurrenceCounts(20);
+        var counts = new CooccurrenceCounts(16);
         var lookup = vocab.Lookup;
         long v = vocab.Size;
         var history = new int[window];
