@@ -18,8 +18,17 @@ internal static class StaticEval
     private static readonly string[] Configs = ["glove-6B-50d-10k", "random-100d", "word2vec-sg", "word2vec-cbow", "glove-50d"];
     private static readonly string[] Probes = ["king", "money", "ship", "good", "france"];
 
-    private sealed record Result(string Name, string Description, double FitSeconds, long TrainedWords, double WordsPerSecond,
-        double PeakMegabytes, int Vocabulary, int Dimension, List<WordSimilarity.Score> Scores, Dictionary<string, string> Neighbours);
+    private sealed record Result(string Name, string Description, double FitSeconds, double CpuSeconds, long TrainedWords, double WordsPerSecond,
+        double PeakMegabytes, int Vocabulary, int Dimension, List<WordSimilarity.Score> Scores, Dictionary<string, string> Neighbours,
+        string ZipPath = null, List<float[]> ProbeOutputs = null, string Reload = null);
+
+    /// <summary>Rows pushed through the fitted pipeline before saving and again after loading in a fresh process.</summary>
+    private static readonly EnglishCorpus.Row[] ProbeRows =
+    [
+        new() { Tokens = ["the", "king", "and", "the", "queen"] },
+        new() { Tokens = ["oil", "prices", "rose", "sharply", "xyzzyunknown"] },
+        new() { Tokens = ["xyzzyunknown"] },
+    ];
 
     public static int Run(string[] args)
     {
@@ -28,6 +37,7 @@ internal static class StaticEval
         if (run != null) return RunOne(run, threads);
         if (StringArg(args, "--dump-corpus") is string dump) return DumpCorpus(dump);
         if (StringArg(args, "--score-file") is string file) return ScoreFile(file);
+        if (StringArg(args, "--check-zip") is string zip) return CheckZip(zip);
 
         var only = StringArg(args, "--only")?.Split(',') ?? Configs;
         var results = new List<Result>();
@@ -36,6 +46,14 @@ internal static class StaticEval
             Console.Error.WriteLine($"[static-eval] {name} …");
             var result = RunChild(name, threads);
             if (result == null) return 1;
+            if (result.ZipPath != null)
+            {
+                var reloaded = RunChild(null, threads, ["static-eval", "--check-zip", result.ZipPath]);
+                bool same = reloaded != null && reloaded.ProbeOutputs.Count == result.ProbeOutputs.Count
+                    && reloaded.ProbeOutputs.Zip(result.ProbeOutputs).All(p => p.First.AsSpan().SequenceEqual(p.Second));
+                result = result with { Reload = same ? "identical" : "DIFFERENT" };
+                File.Delete(result.ZipPath);
+            }
             results.Add(result);
             Console.Error.WriteLine($"[static-eval] {name}: {string.Join(", ", result.Scores.Select(s => $"{s.Dataset} {s.Spearman:F3}"))}; {result.FitSeconds:F1} s, {result.PeakMegabytes:F0} MB");
         }
@@ -46,12 +64,12 @@ internal static class StaticEval
         return 0;
     }
 
-    private static Result RunChild(string name, int threads)
+    private static Result RunChild(string name, int threads, string[] childArgs = null)
     {
         var self = Environment.ProcessPath;
         var start = new ProcessStartInfo(self) { RedirectStandardOutput = true, UseShellExecute = false };
         if (Path.GetFileNameWithoutExtension(self) == "dotnet") start.ArgumentList.Add(typeof(StaticEval).Assembly.Location);
-        foreach (var a in new[] { "static-eval", "--run", name, "--threads", threads.ToString(CultureInfo.InvariantCulture) }) start.ArgumentList.Add(a);
+        foreach (var a in childArgs ?? ["static-eval", "--run", name, "--threads", threads.ToString(CultureInfo.InvariantCulture)]) start.ArgumentList.Add(a);
         using var child = Process.Start(start);
         string output = child.StandardOutput.ReadToEnd();
         child.WaitForExit();
@@ -70,6 +88,7 @@ internal static class StaticEval
         var data = ml.Data.LoadFromEnumerable(EnglishCorpus.Rows());   // re-read from disk on every cursor: streamed
         var clock = Stopwatch.StartNew();
         MLNetContextual.StaticEmbeddings embeddings;
+        StaticWordEmbeddingTransformer model = null;
         string description;
         int epochs = 0;
         switch (name)
@@ -90,13 +109,15 @@ internal static class StaticEval
                     Dimension = 100, Window = 5, Negative = 5, MinCount = 5, Sample = 1e-3, Epochs = 5, NumberOfThreads = threads,
                 };
                 epochs = w2v.Epochs;
-                embeddings = ml.Transforms.Text.LearnWord2Vec("Features", "Tokens", w2v).Fit(data).Embeddings;
+                model = ml.Transforms.Text.LearnWord2Vec("Features", "Tokens", w2v).Fit(data);
+                embeddings = model.Embeddings;
                 description = $"LearnWord2Vec {w2v.Model}, dim 100, window 5, negative 5, min-count 5, sample 1e-3, 5 epochs, {threads} threads";
                 break;
             case "glove-50d":
                 var glove = new GloVeOptions { Dimension = 50, Window = 15, XMax = 100, Alpha = 0.75, Epochs = 25, MinCount = 5, NumberOfThreads = threads };
                 epochs = 1;   // the corpus is read once for the counts; speed is reported per corpus word
-                embeddings = ml.Transforms.Text.LearnGloVe("Features", "Tokens", glove).Fit(data).Embeddings;
+                model = ml.Transforms.Text.LearnGloVe("Features", "Tokens", glove).Fit(data);
+                embeddings = model.Embeddings;
                 description = $"LearnGloVe dim 50, window 15, x_max 100, alpha 0.75, 25 epochs, min-count 5, {threads} threads";
                 break;
             default:
@@ -104,7 +125,18 @@ internal static class StaticEval
                 return 2;
         }
         double seconds = clock.Elapsed.TotalSeconds;
-        double peak = Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024.0);
+        var process = Process.GetCurrentProcess();
+        double cpu = process.TotalProcessorTime.TotalSeconds;
+        double peak = process.PeakWorkingSet64 / (1024.0 * 1024.0);
+
+        string zip = null;
+        List<float[]> probes = null;
+        if (model != null)
+        {
+            zip = Path.Combine(Path.GetTempPath(), $"static-eval-{name}-{Guid.NewGuid():N}.zip");
+            ml.Model.Save(model, data.Schema, zip);
+            probes = Probe(ml, model);
+        }
 
         long inVocab = 0;
         if (epochs > 0)
@@ -116,8 +148,27 @@ internal static class StaticEval
         var scores = WordSimilarity.Sets.Select(s => WordSimilarity.Evaluate(embeddings, s.Name, s.File)).ToList();
         var neighbours = Probes.Where(embeddings.Contains).ToDictionary(p => p,
             p => string.Join(", ", embeddings.MostSimilar(p, 5).Select(n => n.Word)));
-        var result = new Result(name, description, seconds, trained, trained > 0 ? trained / seconds : 0, peak,
-            embeddings.Count, embeddings.Dimension, scores, neighbours);
+        var result = new Result(name, description, seconds, cpu, trained, trained > 0 ? trained / seconds : 0, peak,
+            embeddings.Count, embeddings.Dimension, scores, neighbours, zip, probes);
+        Console.WriteLine("RESULT " + JsonSerializer.Serialize(result));
+        return 0;
+    }
+
+    private static List<float[]> Probe(MLContext ml, ITransformer model) =>
+        ml.Data.CreateEnumerable<FeaturesRow>(model.Transform(ml.Data.LoadFromEnumerable(ProbeRows)), reuseRowObject: false)
+            .Select(r => r.Features).ToList();
+
+    private sealed class FeaturesRow
+    {
+        public float[] Features { get; set; }
+    }
+
+    /// <summary>Loads a saved pipeline in this (fresh) process and prints its outputs for the probe rows.</summary>
+    private static int CheckZip(string zip)
+    {
+        var ml = new MLContext(seed: 3);
+        var model = ml.Model.Load(zip, out _);
+        var result = new Result("reload", zip, 0, 0, 0, 0, 0, 0, 0, [], [], null, Probe(ml, model));
         Console.WriteLine("RESULT " + JsonSerializer.Serialize(result));
         return 0;
     }
@@ -167,8 +218,8 @@ internal static class StaticEval
         s.AppendLine("Corpus: `shared/datasets/english-corpus` (Gutenberg selections, Brown, Reuters-21578 train+test), lower-cased, tokens = runs of letters/digits, " +
                      "one row per Gutenberg paragraph / Brown sentence / Reuters document, streamed from disk through an IDataView cursor on every pass. " +
                      "Spearman ρ of cosine similarity vs. human scores; `n` pairs evaluated, `oov` pairs skipped because a word has no vector.").AppendLine();
-        s.AppendLine("| vectors | vocab | dim | WS-353 ρ (n / oov) | SimLex-999 ρ (n / oov) | MEN ρ (n / oov) | fit time | words/s | peak memory |");
-        s.AppendLine("|---|---:|---:|---|---|---|---:|---:|---:|");
+        s.AppendLine("| vectors | vocab | dim | WS-353 ρ (n / oov) | SimLex-999 ρ (n / oov) | MEN ρ (n / oov) | fit wall | fit CPU | words/s wall | words/CPU-s | peak memory |");
+        s.AppendLine("|---|---:|---:|---|---|---|---:|---:|---:|---:|---:|");
         foreach (var r in results)
         {
             string Cell(string set)
@@ -176,12 +227,17 @@ internal static class StaticEval
                 var x = r.Scores.First(sc => sc.Dataset == set);
                 return string.Format(ci, "{0:F3} ({1} / {2})", x.Spearman, x.Pairs, x.Skipped);
             }
-            s.AppendLine(string.Format(ci, "| {0} | {1:N0} | {2} | {3} | {4} | {5} | {6:F1} s | {7} | {8:F0} MB |",
-                r.Name, r.Vocabulary, r.Dimension, Cell("WS-353"), Cell("SimLex-999"), Cell("MEN"), r.FitSeconds,
-                r.WordsPerSecond > 0 ? r.WordsPerSecond.ToString("N0", ci) : "–", r.PeakMegabytes));
+            s.AppendLine(string.Format(ci, "| {0} | {1:N0} | {2} | {3} | {4} | {5} | {6:F1} s | {7:F1} s | {8} | {9} | {10:F0} MB |",
+                r.Name, r.Vocabulary, r.Dimension, Cell("WS-353"), Cell("SimLex-999"), Cell("MEN"), r.FitSeconds, r.CpuSeconds,
+                r.WordsPerSecond > 0 ? r.WordsPerSecond.ToString("N0", ci) : "–",
+                r.TrainedWords > 0 ? (r.TrainedWords / r.CpuSeconds).ToString("N0", ci) : "–", r.PeakMegabytes));
         }
         s.AppendLine();
-        foreach (var r in results) s.AppendLine($"- `{r.Name}`: {r.Description}.");
+        foreach (var r in results)
+            s.AppendLine($"- `{r.Name}`: {r.Description}." + (r.Reload != null ? $" Saved pipeline reloaded in a fresh process: outputs {r.Reload}." : ""));
+        s.AppendLine();
+        s.AppendLine("Fit CPU is the process's total processor time up to the end of Fit (both threads, plus the corpus reading and tokenizing on the cursor thread); " +
+                     "words/s counts vocabulary-word occurrences × epochs (GloVe: × 1, one pass over the corpus) as word2vec.c does. Peak memory is the process's peak working set (the .NET runtime and ML.NET included).");
         s.AppendLine();
         s.AppendLine("Nearest neighbours (cosine, top 5):").AppendLine();
         foreach (var r in results.Where(r => r.Neighbours.Count > 0))

@@ -105,6 +105,16 @@ public class StaticEmbeddingsLoadTests
     }
 
     [Fact]
+    public void DuplicateWord_KeepsTheFirstVector()
+    {
+        using var dir = new TempFolder();
+        File.WriteAllText(dir.File("g.txt"), "a 1 2\nb 3 4\na 5 6\n");
+        var e = StaticEmbeddings.Load(dir.File("g.txt"));
+        Assert.Equal(new[] { "a", "b" }, e.Words);
+        Assert.Equal(new[] { 1f, 2f }, e.GetVector("a").ToArray());
+    }
+
+    [Fact]
     public void EmptyFile_IsAClearError()
     {
         using var dir = new TempFolder();
