@@ -4,6 +4,8 @@ using MLNetContextual.Bench;
 var verbs = new Dictionary<string, Func<string[], int>>(StringComparer.OrdinalIgnoreCase)
 {
     // one line per verb: ["verb"] = Runner.Run,
+    ["embed-grouping"] = LengthGroupingBench.Run,
+    ["bert-forward"] = BertForwardBench.Run,
     ["static-eval"] = MLNetContextual.Bench.StaticEmbeddings.StaticEval.Run,
 };
 
