@@ -7,7 +7,9 @@ var verbs = new Dictionary<string, Func<string[], int>>(StringComparer.OrdinalIg
     ["embed-throughput"] = MLNetContextual.Bench.Embedding.EmbedThroughput.Run,
     ["embed-memory"] = MLNetContextual.Bench.Embedding.EmbedMemory.Run,
     ["sts-eval"] = MLNetContextual.Bench.Embedding.StsEval.Run,
+    ["embed-grouping"] = LengthGroupingBench.Run,
     ["bert-forward"] = BertForwardBench.Run,
+    ["static-eval"] = MLNetContextual.Bench.StaticEmbeddings.StaticEval.Run,
 };
 
 if (args.Length == 0 || !verbs.TryGetValue(args[0], out var run))

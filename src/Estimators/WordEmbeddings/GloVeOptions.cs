@@ -1,0 +1,55 @@
+namespace MLNetContextual;
+
+/// <summary>Settings of <c>LearnGloVe</c>; the defaults are those of the reference implementation (Stanford glove).</summary>
+public sealed class GloVeOptions
+{
+    /// <summary>Floats per word vector (glove -vector-size).</summary>
+    public int Dimension { get; set; } = 50;
+
+    /// <summary>Context words counted on each side of a word, weighted 1/distance (cooccur -window-size).</summary>
+    public int Window { get; set; } = 15;
+
+    /// <summary>Co-occurrence count at which the weighting function f(x) = (x / XMax)^Alpha reaches 1 (glove -x-max).</summary>
+    public double XMax { get; set; } = 100;
+
+    /// <summary>Exponent of the weighting function (glove -alpha).</summary>
+    public double Alpha { get; set; } = 0.75;
+
+    /// <summary>Passes over the co-occurrence pairs (glove -iter).</summary>
+    public int Epochs { get; set; } = 25;
+
+    /// <summary>Initial AdaGrad learning rate (glove -eta).</summary>
+    public double LearningRate { get; set; } = 0.05;
+
+    /// <summary>Words seen fewer times are left out of the vocabulary and of the counts (vocab_count -min-count).</summary>
+    public int MinCount { get; set; } = 5;
+
+    /// <summary>Keep at most this many of the most frequent words; 0: no limit (vocab_count -max-vocab).</summary>
+    public int MaxVocabularySize { get; set; }
+
+    /// <summary>Count context on both sides (true) or only to the left (cooccur -symmetric).</summary>
+    public bool Symmetric { get; set; } = true;
+
+    /// <summary>Training threads (lock-free updates as the reference); null: one per core. Results are reproducible only with 1.</summary>
+    public int? NumberOfThreads { get; set; }
+
+    /// <summary>How the fitted transformer pools a row's token vectors: mean (default), min/mean/max, or none (per-token vectors).</summary>
+    public StaticEmbeddingPooling Pooling { get; set; } = StaticEmbeddingPooling.Mean;
+
+    /// <summary>Seed of the initial vectors and of the shuffle of the co-occurrence pairs.</summary>
+    public int Seed { get; set; } = 1;
+
+    internal void Validate()
+    {
+        StaticWordEmbeddingOptions.CheckPooling(Pooling, nameof(Pooling));
+        Word2VecOptions.Check(Dimension >= 1, nameof(Dimension), Dimension, "at least 1");
+        Word2VecOptions.Check(Window >= 1, nameof(Window), Window, "at least 1");
+        Word2VecOptions.Check(XMax > 0, nameof(XMax), XMax, "positive");
+        Word2VecOptions.Check(Alpha > 0, nameof(Alpha), Alpha, "positive");
+        Word2VecOptions.Check(Epochs >= 1, nameof(Epochs), Epochs, "at least 1");
+        Word2VecOptions.Check(LearningRate > 0, nameof(LearningRate), LearningRate, "positive");
+        Word2VecOptions.Check(MinCount >= 1, nameof(MinCount), MinCount, "at least 1");
+        Word2VecOptions.Check(MaxVocabularySize >= 0, nameof(MaxVocabularySize), MaxVocabularySize, "0 (no limit) or positive");
+        Word2VecOptions.Check(NumberOfThreads is null or >= 1, nameof(NumberOfThreads), NumberOfThreads, "at least 1");
+    }
+}
