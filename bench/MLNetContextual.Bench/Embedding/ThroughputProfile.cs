@@ -6,18 +6,19 @@ namespace MLNetContextual.Bench.Embedding;
 /// Where our path spends its time, each part timed alone over the same rows (for <c>embed-throughput --profile 1</c>):
 /// the tokenizer; ML.NET's cursors as our batching cursor drives them (a lead cursor reading the text as a string, a lag
 /// cursor moving in step); and our transformer's batch method called directly, without any cursor.
-/// Then: full pipeline − direct = plumbing (cursors, getters); direct − (b) = our encoder path against a plain loop.
-/// Two ideas for the library, measured on the plain loop: batching by length within a read-ahead window, and ONNX
-/// Runtime without spin-waiting (which matters on a shared machine).
+/// Then: full pipeline − direct = plumbing (cursors, getters); direct − (b′) = our encoder path against a plain loop
+/// that groups rows the same way. One idea for the library, measured on (b′): ONNX Runtime without spin-waiting
+/// (<c>session.intra_op.allow_spinning = 0</c>), which matters on a shared machine. (The session it creates lives
+/// until the process ends.)
 /// </summary>
 internal static class ThroughputProfile
 {
     public static IEnumerable<(string Name, Func<int, float[], long> Run)> Contenders(
-        IDataView[] views, string[][] chunks, ContextualEmbeddingTransformer ours, int batch, int maxTokens,
-        PlainOrtEmbedder sorted, PlainOrtEmbedder noSpin)
+        IDataView[] views, string[][] chunks, ContextualEmbeddingTransformer ours, int window, int maxTokens,
+        byte[] model, int batch, int threads)
     {
-        yield return ($"idea: (b) + length-sorted windows", (c, into) => Plain(sorted, chunks, c, into));
-        yield return ("idea: (b) + no spin-waiting", (c, into) => Plain(noSpin, chunks, c, into));
+        var noSpin = new PlainOrtEmbedder(model, batch, maxTokens, threads, sortWindow: window, allowSpinning: false);
+        yield return ("idea: (b′) + no spin-waiting", (c, into) => Plain(noSpin, chunks, c, into));
 
         yield return ("part: tokenizer only", (c, _) =>
         {
@@ -50,10 +51,10 @@ internal static class ThroughputProfile
         {
             var sentences = chunks[c];
             int offset = c * chunks[0].Length * EmbeddingHarness.Dimension;
-            var results = new ContextualEmbeddingTransformer.EmbeddedText[batch];
-            for (int start = 0; start < sentences.Length; start += batch)
+            var results = new ContextualEmbeddingTransformer.EmbeddedText[window];
+            for (int start = 0; start < sentences.Length; start += window)
             {
-                int rows = Math.Min(batch, sentences.Length - start);
+                int rows = Math.Min(window, sentences.Length - start);
                 ours.Embed(sentences.AsSpan(start, rows), results.AsSpan(0, rows));
                 for (int r = 0; r < rows; r++)
                     results[r].Vector.CopyTo(into, offset + (start + r) * EmbeddingHarness.Dimension);
