@@ -1,6 +1,6 @@
 using Microsoft.ML;
 
-namespace MLNetContextual.Tests;
+namespace MLNetContextual.Tests.Static;
 
 /// <summary>GloVe's co-occurrence counts within a memory limit: spilled runs, merged records, on-disk shuffle, no files left.</summary>
 public class GloVeCooccurrenceTests
