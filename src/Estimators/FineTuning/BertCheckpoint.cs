@@ -87,14 +87,14 @@ public sealed class BertCheckpoint
     internal byte[] ReadVocabulary() => _vocabulary();
 
     /// <summary>Builds the model with its weights; call after the global seed is set (random parts draw from it).</summary>
-    internal BertModel CreateModel()
+    internal (BertModel Model, BertConfig Config) CreateModel()
     {
         if (_weights == null)
-            return new BertModel(_config);
+            return (new BertModel(_config), _config);
         var weights = _weights();
         var model = new BertModel(weights.Config);
         weights.LoadInto(model);
-        return model;
+        return (model, weights.Config);
     }
 
     private static byte[] ReadAll(Stream s)
