@@ -19,4 +19,37 @@ public static class ContextualCatalog
         ArgumentNullException.ThrowIfNull(catalog);
         return new ContextualEmbeddingEstimator(outputColumnName, inputColumnName, options);
     }
+
+    /// <summary>
+    /// The contextual vector of the word at the character span [Start, Start + Length) of the text: the average of its
+    /// word-piece vectors (known-size vector of Single). "bank" gets different vectors in a river and a money sentence.
+    /// </summary>
+    /// <param name="catalog">The text transforms catalog.</param>
+    /// <param name="outputColumnName">The vector column to create.</param>
+    /// <param name="textColumnName">The text column.</param>
+    /// <param name="startColumnName">Integer column: index of the word's first character.</param>
+    /// <param name="lengthColumnName">Integer column: the word's length in characters.</param>
+    /// <param name="options">Encoder, normalisation, truncation and batching; null: defaults.</param>
+    public static ContextualWordEmbeddingEstimator ApplyContextualWordEmbedding(this TransformsCatalog.TextTransforms catalog,
+        string outputColumnName, string textColumnName, string startColumnName = "Start", string lengthColumnName = "Length",
+        ContextualWordEmbeddingOptions options = null)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return new ContextualWordEmbeddingEstimator(outputColumnName, textColumnName, startColumnName, lengthColumnName, options);
+    }
+
+    /// <summary>
+    /// The encoder's WordPiece tokenizer on its own: <c>input_ids</c>, <c>attention_mask</c> and <c>token_type_ids</c>
+    /// as fixed-length Int64 vectors, to feed any BERT-family ONNX model through ML.NET's <c>ApplyOnnxModel</c>.
+    /// </summary>
+    /// <param name="catalog">The text transforms catalog.</param>
+    /// <param name="inputColumnName">The text column.</param>
+    /// <param name="secondInputColumnName">For sentence pairs: the second text column (token type 1); null for single texts.</param>
+    /// <param name="options">Vocabulary (from the encoder), length and column names; null: defaults.</param>
+    public static TokenizeForTransformerEstimator TokenizeForTransformer(this TransformsCatalog.TextTransforms catalog,
+        string inputColumnName, string secondInputColumnName = null, TokenizeForTransformerOptions options = null)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return new TokenizeForTransformerEstimator(inputColumnName, secondInputColumnName, options);
+    }
 }

@@ -77,9 +77,7 @@ internal sealed class EncoderHandle : IDisposable
         int maxTokens = r.ReadInt32();
         int batchSize = r.ReadInt32();
         int threads = r.ReadInt32();
-        byte[] model = null, vocab = null;
-        reader.ReadBlob(ModelEntry, b => model = ReadToEnd(b.BaseStream));
-        reader.ReadBlob(VocabEntry, b => vocab = ReadToEnd(b.BaseStream));
+        byte[] model = reader.ReadBlobBytes(ModelEntry), vocab = reader.ReadBlobBytes(VocabEntry);
 
         // The embedded model need not stay in managed memory: ONNX Runtime keeps the one copy, the package the other.
         var encoder = name == ContextualEncoder.MiniLM.Name && Convert.ToHexString(SHA256.HashData(model)) == s_miniLMHash.Value
@@ -87,13 +85,6 @@ internal sealed class EncoderHandle : IDisposable
             : ContextualEncoder.FromSaved(name, ModelSource.FromBytes(model), ModelSource.FromBytes(vocab), lowerCase, maxPositions);
         var options = new EncoderOptions { Encoder = encoder, MaxTokens = maxTokens, BatchSize = batchSize, IntraOpThreads = threads > 0 ? threads : null };
         return Create(options);
-    }
-
-    private static byte[] ReadToEnd(Stream s)
-    {
-        using var m = new MemoryStream();
-        s.CopyTo(m);
-        return m.ToArray();
     }
 
     public void Dispose() => Onnx.Dispose();

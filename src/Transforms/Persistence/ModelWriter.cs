@@ -51,6 +51,19 @@ internal sealed class ModelReader
             throw new InvalidDataException($"The saved model lacks its '{name}' entry; the zip is incomplete or corrupt.");
     }
 
+    /// <summary>The bytes of the zip entry <paramref name="name"/>.</summary>
+    public byte[] ReadBlobBytes(string name)
+    {
+        byte[] bytes = null;
+        ReadBlob(name, r =>
+        {
+            using var m = new MemoryStream();
+            r.BaseStream.CopyTo(m);
+            bytes = m.ToArray();
+        });
+        return bytes;
+    }
+
     /// <summary>Whether the zip holds the entry <paramref name="name"/>.</summary>
     public bool HasBlob(string name) => _ctx.TryLoadBinaryStream(name, _ => { });
 }

@@ -1,0 +1,14 @@
+// Benchmarks and evaluation runners (not tests): dotnet run -c Release --project bench/MLNetContextual.Bench -- <verb> [args]
+using MLNetContextual.Bench;
+
+var verbs = new Dictionary<string, Func<string[], int>>(StringComparer.OrdinalIgnoreCase)
+{
+    // one line per verb: ["verb"] = Runner.Run,
+};
+
+if (args.Length == 0 || !verbs.TryGetValue(args[0], out var run))
+{
+    Console.Error.WriteLine($"usage: <verb> [args]; verbs: {string.Join(", ", verbs.Keys.Order())}");
+    return 2;
+}
+return run(args[1..]);
