@@ -4,6 +4,7 @@ using MLNetContextual.Bench;
 var verbs = new Dictionary<string, Func<string[], int>>(StringComparer.OrdinalIgnoreCase)
 {
     // one line per verb: ["verb"] = Runner.Run,
+    ["bert-forward"] = BertForwardBench.Run,
 };
 
 if (args.Length == 0 || !verbs.TryGetValue(args[0], out var run))

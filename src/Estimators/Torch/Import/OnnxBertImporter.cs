@@ -1,0 +1,117 @@
+namespace MLNetContextual.Torch.Import;
+
+/// <summary>
+/// Recovers a Hugging Face BERT state dict and config from an ONNX export of <c>BertModel</c> (e.g. the embedded
+/// all-MiniLM-L6-v2). Embeddings, biases and LayerNorm parameters keep their PyTorch names in the export; the dense
+/// weights fed to MatMul are anonymous initializers stored transposed as [in, out]. Each is named by following its
+/// MatMul to the Add that uses the named bias, and transposed back to [out, in].
+/// </summary>
+internal static class OnnxBertImporter
+{
+    private static readonly string[] Roots = ["embeddings.", "encoder.", "pooler."];
+
+    public static (BertConfig Config, Dictionary<string, WeightTensor> Weights) Import(OnnxGraph graph)
+    {
+        var consumers = new Dictionary<string, List<OnnxNode>>(StringComparer.Ordinal);
+        foreach (var node in graph.Nodes)
+            foreach (var input in node.Inputs)
+                (consumers.TryGetValue(input, out var list) ? list : consumers[input] = []).Add(node);
+        var producers = graph.Nodes.SelectMany(n => n.Outputs.Select(o => (o, n))).GroupBy(p => p.o).ToDictionary(g => g.Key, g => g.First().n);
+
+        var weights = new Dictionary<string, WeightTensor>(StringComparer.Ordinal);
+        foreach (var (name, t) in graph.Initializers)
+        {
+            if (!Roots.Any(name.StartsWith) || name == "embeddings.position_ids") continue;
+            var w = new WeightTensor(t.Dims, t.ToFloats());
+            // A named dense weight multiplied as MatMul's B (or Gemm's B without transB) is stored [in, out] too.
+            bool storedTransposed = consumers.TryGetValue(name, out var users) && users.Any(u =>
+                (u.OpType == "MatMul" && u.Inputs.Length > 1 && u.Inputs[1] == name) ||
+                (u.OpType == "Gemm" && u.Inputs.Length > 1 && u.Inputs[1] == name && u.IntAttribute("transB", 0) == 0));
+            weights[name] = storedTransposed && w.Shape.Length == 2 ? w.Transpose2D() : w;
+        }
+
+        foreach (var matmul in graph.Nodes.Where(n => n.OpType == "MatMul" && n.Inputs.Length == 2))
+        {
+            string b = matmul.Inputs[1];
+            if (!graph.Initializers.TryGetValue(b, out var init) || Roots.Any(b.StartsWith)) continue;
+            var add = consumers.GetValueOrDefault(matmul.Outputs[0])?.FirstOrDefault(n => n.OpType == "Add");
+            string bias = add?.Inputs.FirstOrDefault(i => i != matmul.Outputs[0]);
+            if (bias == null || !bias.EndsWith(".bias", StringComparison.Ordinal) || !graph.Initializers.ContainsKey(bias))
+                throw new InvalidDataException(
+                    $"ONNX initializer '{b}' [{string.Join(", ", init.Dims)}] feeds MatMul '{matmul.Name}', but no Add with a named bias follows it; cannot tell which layer it belongs to.");
+            string key = bias[..^".bias".Length] + ".weight";
+            if (weights.ContainsKey(key))
+                throw new InvalidDataException($"Two ONNX initializers map to '{key}' (the second is '{b}').");
+            weights[key] = new WeightTensor(init.Dims, init.ToFloats()).Transpose2D();
+        }
+
+        return (InferConfig(graph, weights, producers), weights);
+    }
+
+    private static BertConfig InferConfig(OnnxGraph graph, Dictionary<string, WeightTensor> weights, Dictionary<string, OnnxNode> producers)
+    {
+        WeightTensor Need(string key) => weights.TryGetValue(key, out var w) ? w
+            : throw new InvalidDataException($"The ONNX model has no initializer '{key}'; it does not look like a BERT export.");
+        var words = Need("embeddings.word_embeddings.weight");
+        int hidden = (int)words.Shape[1];
+        int layers = weights.Keys
+            .Where(k => k.StartsWith("encoder.layer.", StringComparison.Ordinal))
+            .Select(k => int.Parse(k.Split('.')[2]))
+            .DefaultIfEmpty(-1).Max() + 1;
+        int heads = InferHeads(graph, hidden, producers);
+        bool erf = graph.Nodes.Any(n => n.OpType == "Erf"), relu = graph.Nodes.Any(n => n.OpType == "Relu");
+        return new BertConfig
+        {
+            VocabSize = (int)words.Shape[0],
+            HiddenSize = hidden,
+            NumHiddenLayers = layers,
+            NumAttentionHeads = heads,
+            IntermediateSize = (int)Need("encoder.layer.0.intermediate.dense.bias").Shape[0],
+            MaxPositionEmbeddings = (int)Need("embeddings.position_embeddings.weight").Shape[0],
+            TypeVocabSize = (int)Need("embeddings.token_type_embeddings.weight").Shape[0],
+            LayerNormEps = InferLayerNormEps(graph, producers) ?? 1e-12,
+            HiddenAct = erf ? "gelu" : relu ? "relu" : "gelu_new",
+        }.Validate();
+    }
+
+    private static OnnxTensor Constant(OnnxGraph graph, string name, Dictionary<string, OnnxNode> producers) =>
+        graph.Initializers.TryGetValue(name, out var t) ? t : producers.TryGetValue(name, out var n) ? n.Value : null;
+
+    /// <summary>
+    /// Heads are not in any weight's shape. The export splits heads with Reshape(x, Concat(b, t, heads, headSize));
+    /// failing that, the scores are divided by sqrt(headSize).
+    /// </summary>
+    private static int InferHeads(OnnxGraph graph, int hidden, Dictionary<string, OnnxNode> producers)
+    {
+        long Scalar(string name) => Constant(graph, name, producers) is { DataType: OnnxTensor.Int64 } t && t.ElementCount == 1 ? t.ToInt64s()[0] : -1;
+        var fromReshape = graph.Nodes
+            .Where(n => n.OpType == "Reshape" && n.Inputs.Length == 2 && producers.TryGetValue(n.Inputs[1], out var c) && c.OpType == "Concat" && c.Inputs.Length == 4)
+            .Select(n => producers[n.Inputs[1]].Inputs)
+            .Select(i => (h: Scalar(i[2]), d: Scalar(i[3])))
+            .Where(p => p.h > 0 && p.d > 0 && p.h * p.d == hidden)
+            .Select(p => (int)p.h)
+            .GroupBy(h => h).OrderByDescending(g => g.Count()).Select(g => g.Key).FirstOrDefault();
+        if (fromReshape > 0) return fromReshape;
+
+        foreach (var div in graph.Nodes.Where(n => n.OpType == "Div" && n.Inputs.Length == 2))
+            if (Constant(graph, div.Inputs[1], producers) is { DataType: OnnxTensor.Float } c && c.ElementCount == 1)
+            {
+                double d = Math.Round(c.ToFloats()[0] * (double)c.ToFloats()[0]);
+                if (d >= 1 && hidden % (int)d == 0 && Math.Abs(Math.Sqrt(d) - c.ToFloats()[0]) < 1e-3) return hidden / (int)d;
+            }
+        throw new InvalidDataException("Cannot infer the number of attention heads from the ONNX graph (no head-splitting Reshape and no 1/sqrt(head size) scaling found).");
+    }
+
+    /// <summary>LayerNorm exported as ops: Add(ReduceMean(...), eps) before Sqrt.</summary>
+    private static double? InferLayerNormEps(OnnxGraph graph, Dictionary<string, OnnxNode> producers)
+    {
+        foreach (var add in graph.Nodes.Where(n => n.OpType == "Add" && n.Inputs.Length == 2))
+        {
+            if (!producers.TryGetValue(add.Inputs[0], out var mean) || mean.OpType != "ReduceMean") continue;
+            if (Constant(graph, add.Inputs[1], producers) is { DataType: OnnxTensor.Float } eps && eps.ElementCount == 1)
+                return eps.ToFloats()[0];
+        }
+        return graph.Nodes.FirstOrDefault(n => n.OpType == "LayerNormalization") is { } ln && ln.Attributes.TryGetValue("epsilon", out var e)
+            ? e.ToFloats()[0] : null;
+    }
+}
