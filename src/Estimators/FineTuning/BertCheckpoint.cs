@@ -11,11 +11,11 @@ namespace MLNetContextual;
 /// </summary>
 public sealed class BertCheckpoint
 {
-    private readonly Func<BertWeights> _weights;     // null: random initialisation from _config
+    private readonly Func<BertModel> _weights;     // null: random initialisation from _config
     private readonly BertConfig _config;
     private readonly Func<byte[]> _vocabulary;
 
-    private BertCheckpoint(string name, Func<BertWeights> weights, BertConfig config, Func<byte[]> vocabulary, bool lowerCase)
+    private BertCheckpoint(string name, Func<BertModel> weights, BertConfig config, Func<byte[]> vocabulary, bool lowerCase)
     {
         Name = name;
         _weights = weights;
@@ -61,7 +61,7 @@ public sealed class BertCheckpoint
         ArgumentNullException.ThrowIfNull(encoder);
         if (ReferenceEquals(encoder, ContextualEncoder.MiniLM))
             return MiniLM;
-        return new BertCheckpoint(encoder.Name, () => BertWeights.FromOnnx(encoder.Model.ToString()), null,
+        return new BertCheckpoint(encoder.Name, () => BertWeights.FromEncoder(encoder), null,
             () => ReadAll(encoder.Vocabulary.Open()), encoder.LowerCase);
     }
 
@@ -73,6 +73,7 @@ public sealed class BertCheckpoint
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(vocabulary);
+        config.Validate();
         foreach (var special in new[] { "[PAD]", "[UNK]", "[CLS]", "[SEP]" })
             if (!vocabulary.Contains(special))
                 throw new ArgumentException($"The vocabulary lacks the special token {special}.", nameof(vocabulary));
@@ -90,11 +91,10 @@ public sealed class BertCheckpoint
     internal (BertModel Model, BertConfig Config) CreateModel()
     {
         if (_weights == null)
-            return (new BertModel(_config), _config);
-        var weights = _weights();
-        var model = new BertModel(weights.Config);
-        weights.LoadInto(model);
-        return (model, weights.Config);
+            return (new BertModel(_config), _config);   // BertModel's constructor makes TorchSharp loadable
+        TorchRuntime.EnsureLoaded();
+        var model = _weights();
+        return (model, model.Config);
     }
 
     private static byte[] ReadAll(Stream s)

@@ -30,6 +30,7 @@ internal sealed class FineTuningLoop
     /// <summary>Sets TorchSharp's threads and seeds its generator; call before the model is built.</summary>
     public static void Prepare(FineTuningOptions options, int seed)
     {
+        MLNetContextual.Torch.TorchRuntime.EnsureLoaded();
         if (options.NumberOfThreads is int threads)
             torch.set_num_threads(threads);
         torch.random.manual_seed(seed);

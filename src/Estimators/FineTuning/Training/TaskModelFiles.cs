@@ -1,4 +1,3 @@
-using System.Text.Json;
 using MLNetContextual.Torch;
 using TorchSharp;
 
@@ -11,11 +10,9 @@ namespace MLNetContextual;
 /// </summary>
 internal static class TaskModelFiles
 {
-    private static readonly JsonSerializerOptions s_json = new() { WriteIndented = true };
-
     public static void Save(ModelWriter writer, string prefix, BertConfig config, byte[] vocabulary, torch.nn.Module weights)
     {
-        writer.WriteBlob(prefix + ".config.json", w => w.Write(JsonSerializer.SerializeToUtf8Bytes(config, s_json)));
+        writer.WriteBlob(prefix + ".config.json", w => w.Write(System.Text.Encoding.UTF8.GetBytes(config.ToJson())));
         writer.WriteBlob(prefix + ".vocab.txt", w => w.Write(vocabulary));
         writer.WriteBlob(prefix + ".weights.bin", w => TorchState.Write(weights, w));
     }
@@ -24,7 +21,7 @@ internal static class TaskModelFiles
     {
         BertConfig config = null;
         byte[] vocabulary = null;
-        reader.ReadBlob(prefix + ".config.json", r => config = JsonSerializer.Deserialize<BertConfig>(ReadToEnd(r.BaseStream), s_json));
+        reader.ReadBlob(prefix + ".config.json", r => config = BertConfig.FromJson(System.Text.Encoding.UTF8.GetString(ReadToEnd(r.BaseStream))));
         reader.ReadBlob(prefix + ".vocab.txt", r => vocabulary = ReadToEnd(r.BaseStream));
         return (config ?? throw new InvalidDataException($"The saved model's {prefix}.config.json is empty."), vocabulary);
     }
