@@ -80,6 +80,13 @@ public sealed class ContextualQuestionAnswerTrainer : IEstimator<ContextualQuest
         log?.Info($"{TrainerName}: {train.Count} questions → {windows.Count} windows of at most {o.MaxSequenceLength} pieces.");
 
         int seed = o.Seed ?? _env?.Seed ?? Random.Shared.Next();
+        lock (FineTuningLoop.GlobalGate)
+            return Train(o, seed, log, train, validation, windows, tokenizer, vocabulary);
+    }
+
+    private ContextualQuestionAnswerTransformer Train(ContextualQuestionAnswerOptions o, int seed, CatalogEnvironment.ILogChannel log,
+        List<Row> train, List<Row> validation, List<QaWindow> windows, BertTextTokenizer tokenizer, byte[] vocabulary)
+    {
         FineTuningLoop.Prepare(o, seed);
         var (bert, config) = o.Encoder.CreateModel();
         var model = new BertSpanExtractor(bert, config.HiddenSize);

@@ -85,6 +85,13 @@ public sealed class ContextualTextClassificationTrainer : IEstimator<ContextualT
         var validation = o.ValidationSet != null ? ReadRows(o.ValidationSet, o.CancellationToken) : null;
 
         int seed = o.Seed ?? _env?.Seed ?? Random.Shared.Next();
+        lock (FineTuningLoop.GlobalGate)
+            return Train(o, seed, log, train, validation, classes, classNames);
+    }
+
+    private ContextualTextClassificationTransformer Train(ContextualTextClassificationOptions o, int seed, CatalogEnvironment.ILogChannel log,
+        List<Row> train, List<Row> validation, int classes, string[] classNames)
+    {
         FineTuningLoop.Prepare(o, seed);
         byte[] vocabulary = o.Encoder.ReadVocabulary();
         var tokenizer = TaskModelFiles.Tokenizer(vocabulary, o.Encoder.LowerCase);

@@ -3,6 +3,7 @@ using Microsoft.ML;
 namespace MLNetContextual.Tests.FineTuning;
 
 /// <summary>Bad input fails at GetOutputSchema/Fit, before any training, naming the column, row or option.</summary>
+[Collection(TorchTrainingCollection.Name)]
 public class FineTuningErrorTests
 {
     private static readonly MLContext Ml = new(seed: 1);

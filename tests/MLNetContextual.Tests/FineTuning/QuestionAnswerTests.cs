@@ -3,6 +3,7 @@ using Microsoft.ML.Data;
 
 namespace MLNetContextual.Tests.FineTuning;
 
+[Collection(TorchTrainingCollection.Name)]
 public class QuestionAnswerTests
 {
     internal static ContextualQuestionAnswerOptions Options(int epochs = 12) => new()

@@ -3,6 +3,7 @@ using Microsoft.ML.Data;
 
 namespace MLNetContextual.Tests.FineTuning;
 
+[Collection(TorchTrainingCollection.Name)]
 public class TextClassificationTests
 {
     internal static readonly BertCheckpoint Tiny = TinyBert.For(ToyData.AllText());

@@ -27,7 +27,13 @@ internal sealed class FineTuningLoop
         _name = name;
     }
 
-    /// <summary>Sets TorchSharp's threads and seeds its generator; call before the model is built.</summary>
+    /// <summary>
+    /// Held by a fit from seeding to the end of training: TorchSharp's generator (dropout, initialisation) and thread
+    /// count are process-wide, so two fits at once would draw from each other's random stream.
+    /// </summary>
+    internal static readonly object GlobalGate = new();
+
+    /// <summary>Sets TorchSharp's threads and seeds its generator; call before the model is built, under <see cref="GlobalGate"/>.</summary>
     public static void Prepare(FineTuningOptions options, int seed)
     {
         MLNetContextual.Torch.TorchRuntime.EnsureLoaded();
