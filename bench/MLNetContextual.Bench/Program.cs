@@ -5,6 +5,9 @@ var verbs = new Dictionary<string, Func<string[], int>>(StringComparer.OrdinalIg
 {
     // one line per verb: ["verb"] = Runner.Run,
     ["bert-forward"] = BertForwardBench.Run,
+    ["finetune-sst2"] = FineTuningBench.Sst2,
+    ["finetune-squad"] = FineTuningBench.Squad,
+    ["finetune-predict"] = FineTuningBench.Predict,
 };
 
 if (args.Length == 0 || !verbs.TryGetValue(args[0], out var run))
