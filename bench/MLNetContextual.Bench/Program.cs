@@ -4,6 +4,7 @@ using MLNetContextual.Bench;
 var verbs = new Dictionary<string, Func<string[], int>>(StringComparer.OrdinalIgnoreCase)
 {
     // one line per verb: ["verb"] = Runner.Run,
+    ["embed-grouping"] = LengthGroupingBench.Run,
     ["bert-forward"] = BertForwardBench.Run,
     ["finetune-sst2"] = FineTuningBench.Sst2,
     ["finetune-squad"] = FineTuningBench.Squad,

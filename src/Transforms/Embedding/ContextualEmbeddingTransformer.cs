@@ -70,21 +70,26 @@ public sealed class ContextualEmbeddingTransformer : ContextualTransformerBase, 
     internal void Embed(ReadOnlySpan<string> texts, Span<EmbeddedText> results)
     {
         var encodings = new BertEncoding[texts.Length];
-        for (int i = 0; i < texts.Length; i++)
-            encodings[i] = _encoder.Encode(texts[i]);
-        using var hidden = _encoder.Onnx.Run(EncodedBatch.From(encodings));
-        int d = hidden.Dimension;
+        var ids = new int[texts.Length][];
+        var types = new int[texts.Length][];
         for (int i = 0; i < texts.Length; i++)
         {
-            int n = encodings[i].Length;
-            var tokens = hidden.Row(i);
+            encodings[i] = _encoder.Encode(texts[i]);
+            ids[i] = encodings[i].Ids;
+            types[i] = encodings[i].TypeIds;
+        }
+        var output = new EmbeddedText[texts.Length];
+        _encoder.Run(ids, types, (i, hidden, row) =>
+        {
+            int n = encodings[i].Length, d = hidden.Dimension;
+            var tokens = hidden.Row(row);
             if (Pooling == ContextualPooling.None)
             {
                 var flat = tokens[..(n * d)].ToArray();
                 if (Normalize)
                     for (int t = 0; t < n; t++)
                         TokenPooling.Normalize(flat.AsSpan(t * d, d));
-                results[i] = new EmbeddedText(flat, encodings[i].Tokens);
+                output[i] = new EmbeddedText(flat, encodings[i].Tokens);
             }
             else
             {
@@ -92,9 +97,10 @@ public sealed class ContextualEmbeddingTransformer : ContextualTransformerBase, 
                 TokenPooling.Pool(Pooling, tokens, n, vector);
                 if (Normalize)
                     TokenPooling.Normalize(vector);
-                results[i] = new EmbeddedText(vector, null);
+                output[i] = new EmbeddedText(vector, null);
             }
-        }
+        });
+        output.CopyTo(results);
     }
 
     internal sealed record EmbeddedText(float[] Vector, string[] Tokens);
@@ -120,7 +126,7 @@ public sealed class ContextualEmbeddingTransformer : ContextualTransformerBase, 
 
         public override IReadOnlyList<DataViewSchema.DetachedColumn> OutputColumns => _outputs;
         public override IReadOnlyList<int> Dependencies => [_input];
-        public override int BatchSize => _parent._encoder.BatchSize;
+        public override int BatchSize => _parent._encoder.Lookahead;
 
         public override Func<string> CreateInputReader(DataViewRow row) => SchemaChecks.TextReader(row, _input);
 

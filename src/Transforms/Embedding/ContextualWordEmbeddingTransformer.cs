@@ -114,16 +114,17 @@ public sealed class ContextualWordEmbeddingTransformer : ContextualTransformerBa
             encoded[i] = EncodeAround(inputs[i]);
             ids[i] = encoded[i].Ids;
         }
-        using var hidden = _encoder.Onnx.Run(EncodedBatch.FromIds(ids));
-        for (int i = 0; i < inputs.Length; i++)
+        var output = new float[inputs.Length][];
+        _encoder.Run(ids, default, (i, hidden, row) =>
         {
             var vector = new float[hidden.Dimension];
             if (encoded[i].End > encoded[i].First)
-                TokenPooling.Mean(hidden.Row(i), encoded[i].First, encoded[i].End, vector);
+                TokenPooling.Mean(hidden.Row(row), encoded[i].First, encoded[i].End, vector);
             if (Normalize)
                 TokenPooling.Normalize(vector);
-            results[i] = vector;
-        }
+            output[i] = vector;
+        });
+        output.CopyTo(results);
     }
 
     private sealed class Mapper : ColumnMapper<WordSpan, float[]>
@@ -140,7 +141,7 @@ public sealed class ContextualWordEmbeddingTransformer : ContextualTransformerBa
 
         public override IReadOnlyList<DataViewSchema.DetachedColumn> OutputColumns { get; }
         public override IReadOnlyList<int> Dependencies => [_columns.Text, _columns.Start, _columns.Length];
-        public override int BatchSize => _parent._encoder.BatchSize;
+        public override int BatchSize => _parent._encoder.Lookahead;
 
         public override Func<WordSpan> CreateInputReader(DataViewRow row)
         {

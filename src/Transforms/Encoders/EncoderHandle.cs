@@ -53,6 +53,41 @@ internal sealed class EncoderHandle : IDisposable
         }
     }
 
+    /// <summary>Rows the batching cursor reads ahead: several encoder batches, so that <see cref="Run"/> can group rows
+    /// of similar length and pad less.</summary>
+    public int Lookahead => BatchSize * LookaheadBatches;
+
+    internal static int LookaheadBatches { get; set; } = 4;
+
+    /// <summary>
+    /// Runs the encoder over <paramref name="ids"/> in batches of <see cref="BatchSize"/> rows of similar length (sorted
+    /// by length, so padding is small) and hands each row's hidden states to <paramref name="use"/> with its index.
+    /// </summary>
+    public void Run(ReadOnlySpan<int[]> ids, ReadOnlySpan<int[]> typeIds, Action<int, HiddenStates, int> use)
+    {
+        var order = new int[ids.Length];
+        var lengths = new int[ids.Length];
+        for (int i = 0; i < order.Length; i++)
+        {
+            order[i] = i;
+            lengths[i] = ids[i].Length;
+        }
+        Array.Sort(lengths, order);
+        for (int start = 0; start < order.Length; start += BatchSize)
+        {
+            int n = Math.Min(BatchSize, order.Length - start);
+            var batch = new EncodedBatch(n, lengths[start + n - 1]);
+            for (int k = 0; k < n; k++)
+            {
+                int row = order[start + k];
+                batch.Set(k, ids[row], typeIds.IsEmpty ? new int[ids[row].Length] : typeIds[row]);
+            }
+            using var hidden = Onnx.Run(batch);
+            for (int k = 0; k < n; k++)
+                use(order[start + k], hidden, k);
+        }
+    }
+
     public BertEncoding Encode(string text) => Tokenizer.Encode(text ?? string.Empty, MaxTokens);
 
     public void Save(ModelWriter writer)

@@ -158,18 +158,6 @@ internal sealed class EncodedBatch
         Lengths[row] = ids.Length;
     }
 
-    /// <summary>A batch of single-segment id sequences (token types all 0).</summary>
-    public static EncodedBatch FromIds(ReadOnlySpan<int[]> ids)
-    {
-        int width = 1;
-        foreach (var row in ids)
-            width = Math.Max(width, row.Length);
-        var batch = new EncodedBatch(ids.Length, width);
-        for (int i = 0; i < ids.Length; i++)
-            batch.Set(i, ids[i], new int[ids[i].Length]);
-        return batch;
-    }
-
     public static EncodedBatch From(ReadOnlySpan<BertEncoding> encodings)
     {
         int width = 1;

@@ -40,3 +40,30 @@ public class ContextualEmbeddingTests
         File.Delete(path);
     }
 }
+
+public class FreshProcessTests
+{
+    [Fact]
+    public void SavedPipeline_LoadsInAFreshProcess_WithIdenticalOutputs()
+    {
+        var ml = new MLContext(seed: 1);
+        var texts = new[] { "The river bank was muddy.", "", "An account at the bank." };
+        var data = ml.Data.LoadFromEnumerable(texts.Select(t => new ContextualEmbeddingTests.TextRow { Text = t }));
+        var model = ml.Transforms.Text.ApplyContextualEmbedding("Features", "Text", new ContextualEmbeddingOptions { Normalize = true })
+            .Append(ml.Transforms.NormalizeMinMax("Scaled", "Features"))
+            .Fit(data);
+        using var dir = new TempFolder();
+        ml.Model.Save(model, data.Schema, dir.File("model.zip"));
+
+        var expected = ml.Data.CreateEnumerable<ScaledRow>(model.Transform(data), false).Select(r => r.Scaled).ToArray();
+        var actual = FreshProcess.Transform(dir.File("model.zip"), texts, "Scaled");
+        Assert.Equal(expected.Length, actual.Length);
+        for (int i = 0; i < expected.Length; i++)
+            Assert.Equal(expected[i], actual[i]);
+    }
+
+    private sealed class ScaledRow
+    {
+        public float[] Scaled { get; set; }
+    }
+}

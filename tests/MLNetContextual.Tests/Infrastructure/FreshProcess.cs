@@ -1,0 +1,24 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace MLNetContextual.Tests;
+
+/// <summary>Runs MLNetContextual.FreshProcess: loads a zip in another process and returns its output vectors.</summary>
+public static class FreshProcess
+{
+    public static float[][] Transform(string zipPath, IEnumerable<string> texts, string outputColumn)
+    {
+        using var dir = new TempFolder();
+        File.WriteAllLines(dir.File("in.txt"), texts);
+        string host = Path.Combine(AppContext.BaseDirectory, "MLNetContextual.FreshProcess.dll");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var a in new[] { host, zipPath, dir.File("in.txt"), outputColumn, dir.File("out.txt") })
+            start.ArgumentList.Add(a);
+        using var process = Process.Start(start)!;
+        string stderr = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, $"fresh process failed ({process.ExitCode}): {stderr}");
+        return File.ReadAllLines(dir.File("out.txt"))
+            .Select(l => l.Split(' ').Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray()).ToArray();
+    }
+}
