@@ -150,3 +150,42 @@ public class TextClassificationTests
         public bool Label { get; set; }
     }
 }
+
+[Collection(TorchTrainingCollection.Name)]
+public class FineTunedFreshProcessTests
+{
+    [Fact]
+    public void FineTunedClassifier_LoadsInAFreshProcess_WithIdenticalScores()
+    {
+        var ml = new MLContext(seed: 1);
+        var rows = ToyData.Topic().Select(r => new TextTopicRow { Text = r.Sentence1, Label = r.Label }).ToList();
+        var data = ml.Data.LoadFromEnumerable(rows);
+        var options = TextClassificationTests.Options(epochs: 2);
+        options.Sentence1ColumnName = "Text";
+        var keyed = ml.Transforms.Conversion.MapValueToKey("Label").Fit(data).Transform(data);
+        using var model = ml.MulticlassClassification.Trainers.ContextualTextClassification(options).Fit(keyed);
+        using var dir = new TempFolder();
+        ml.Model.Save(model, keyed.Schema, dir.File("model.zip"));   // the classifier alone: it needs only "Text"
+
+        var texts = rows.Select(r => r.Text).Take(6).Append("").ToArray();
+        var expected = model.Transform(ml.Data.LoadFromEnumerable(texts.Select(t => new ContextualEmbeddingTests.TextRow { Text = t })))
+            .GetColumn<float[]>("Score").ToArray();
+        var actual = FreshProcess.Transform(dir.File("model.zip"), texts, "Score");
+        // Same weights, same ids; this process trained with 1 TorchSharp thread (a process-wide setting) and the fresh one
+        // runs with its default, so sums may be reduced in another order: equal to the last bits, not bit for bit.
+        Assert.Equal(expected.Length, actual.Length);
+        for (int i = 0; i < expected.Length; i++)
+            EstimatorChecks.AssertSame(new ScoreRow { Score = expected[i] }, new ScoreRow { Score = actual[i] }, 1e-6f, $"row {i} in a fresh process");
+    }
+
+    private sealed class ScoreRow
+    {
+        public float[] Score { get; set; }
+    }
+
+    public sealed class TextTopicRow
+    {
+        public string Text { get; set; }
+        public string Label { get; set; }
+    }
+}
