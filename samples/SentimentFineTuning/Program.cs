@@ -37,13 +37,15 @@ foreach (var text in new[] { "Absolutely loved the food and the service.", "The 
     Console.WriteLine($"{(p.PredictedLabel ? "positive" : "negative"),-8} {p.Probability:F2}  {text}");
 }
 
-// Expected output (numbers vary with the machine's thread count):
+// Expected output (2 shared cores; timings, losses and probabilities vary with the machine and its thread count):
 //   Fine-tuning all-MiniLM-L6-v2 ...
-//     epoch 1 step 8/32: loss 0.69..., ... examples/s, lr ...
-//     ...
-//   Held-out accuracy: 100 %, AUC: 1.000
-//   positive 0.9x  Absolutely loved the food and the service.
-//   negative 0.0x  The room was filthy and the staff did not care.
+//     epoch 1 step 8/32: loss 0.6974, 0.8 examples/s, lr 8.93E-05
+//     epoch 2 step 16/32: loss 0.6711, 0.8 examples/s, lr 6.07E-05
+//     epoch 3 step 24/32: loss 0.6083, 1.9 examples/s, lr 3.21E-05
+//     epoch 4 step 32/32: loss 0.5061, 1.2 examples/s, lr 3.57E-06
+//   Held-out accuracy: 94 %, AUC: 1.000
+//   positive 0.67  Absolutely loved the food and the service.
+//   negative 0.36  The room was filthy and the staff did not care.
 
 public sealed class Review
 {
