@@ -10,6 +10,9 @@ var verbs = new Dictionary<string, Func<string[], int>>(StringComparer.OrdinalIg
     ["embed-grouping"] = LengthGroupingBench.Run,
     ["bert-forward"] = BertForwardBench.Run,
     ["static-eval"] = MLNetContextual.Bench.StaticEmbeddings.StaticEval.Run,
+    ["finetune-sst2"] = FineTuningBench.Sst2,
+    ["finetune-squad"] = FineTuningBench.Squad,
+    ["finetune-predict"] = FineTuningBench.Predict,
 };
 
 if (args.Length == 0 || !verbs.TryGetValue(args[0], out var run))

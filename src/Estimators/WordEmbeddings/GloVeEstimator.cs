@@ -5,7 +5,9 @@ namespace MLNetContextual;
 /// <summary>
 /// Learns GloVe vectors (as the reference glove: 1/distance-weighted co-occurrence counts, weighting function f,
 /// AdaGrad, word + context vectors) from a token column during <see cref="Fit"/>: one cursor for the vocabulary, one
-/// for the counts, then epochs over the sparse co-occurrence pairs held in memory (about 16 bytes per distinct pair).
+/// for the counts (within <see cref="GloVeOptions.MaxCooccurrenceMemoryMB"/>, spilling to temporary files beyond it),
+/// then epochs over the shuffled co-occurrence records, held in memory (12 bytes per distinct pair) when they fit in
+/// that limit and streamed from a temporary file otherwise.
 /// The fitted <see cref="StaticWordEmbeddingTransformer"/> maps tokens to the learned vectors and keeps them inside the
 /// saved model.
 /// </summary>
@@ -31,12 +33,17 @@ public sealed class GloVeEstimator : IEstimator<StaticWordEmbeddingTransformer>
         ArgumentNullException.ThrowIfNull(input);
         StaticWordEmbeddingTransformer.RequireTokens(input.Schema, _input);
         var vocab = Vocabulary.Count(input, _input, _options.MinCount, _options.MaxVocabularySize);
-        var counts = CooccurrenceCounts.Count(input, _input, vocab, _options.Window, _options.Symmetric);
-        if (counts.PairCount == 0)
-            throw new InvalidOperationException(
-                $"No two vocabulary words of column '{_input}' occur within {_options.Window} tokens of each other in a row; GloVe has nothing to fit. Give more text or lower MinCount.");
-        var (keys, values) = counts.ToArrays();
-        var vectors = new GloVeTrainer(vocab.Size, _options).Train(keys, values);
+        long limit = _options.CooccurrenceMemoryBytes;
+        float[] vectors;
+        using (var records = CooccurrenceRecords.Shuffled(
+                   CooccurrenceCounts.Count(input, _input, vocab, _options.Window, _options.Symmetric, limit, _options.TemporaryDirectory),
+                   limit, _options.Seed, _options.TemporaryDirectory))
+        {
+            if (records.Count == 0)
+                throw new InvalidOperationException(
+                    $"No two vocabulary words of column '{_input}' occur within {_options.Window} tokens of each other in a row; GloVe has nothing to fit. Give more text or lower MinCount.");
+            vectors = new GloVeTrainer(vocab.Size, _options).Train(records);
+        }
         var embeddings = new StaticEmbeddings(vocab.Words, vectors, _options.Dimension, StaticEmbeddingsFormat.Auto);
         return new StaticWordEmbeddingTransformer(_output, _input, embeddings, _options.Pooling);
     }

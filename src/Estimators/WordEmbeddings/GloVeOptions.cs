@@ -36,8 +36,25 @@ public sealed class GloVeOptions
     /// <summary>How the fitted transformer pools a row's token vectors: mean (default), min/mean/max, or none (per-token vectors).</summary>
     public StaticEmbeddingPooling Pooling { get; set; } = StaticEmbeddingPooling.Mean;
 
+    /// <summary>
+    /// Memory for the co-occurrence counts, in MB (cooccur and shuffle -memory): about half a dense table for the frequent
+    /// pairs, half a hash table for the rest, which spills sorted runs to temporary files when full; the merged records
+    /// (12 bytes per distinct pair) are then held in memory if they fit in this limit, and otherwise shuffled on disk and
+    /// streamed from a temporary file on every epoch. Default 512; the vectors themselves (about 16 × V × (Dimension + 1)
+    /// bytes) come on top. The counts, and so the vectors, do not depend on it as long as the records fit.
+    /// </summary>
+    public int MaxCooccurrenceMemoryMB { get; set; } = 512;
+
+    /// <summary>Folder for the temporary files of the counts and the shuffle; null: the system's temporary folder. The files are deleted when Fit ends, however it ends.</summary>
+    public string TemporaryDirectory { get; set; }
+
     /// <summary>Seed of the initial vectors and of the shuffle of the co-occurrence pairs.</summary>
     public int Seed { get; set; } = 1;
+
+    /// <summary>Overrides <see cref="MaxCooccurrenceMemoryMB"/> in bytes: lets tests force spills on tiny corpora.</summary>
+    internal long? MemoryLimitBytes { get; set; }
+
+    internal long CooccurrenceMemoryBytes => MemoryLimitBytes ?? (long)MaxCooccurrenceMemoryMB << 20;
 
     internal void Validate()
     {
@@ -50,6 +67,8 @@ public sealed class GloVeOptions
         Word2VecOptions.Check(LearningRate > 0, nameof(LearningRate), LearningRate, "positive");
         Word2VecOptions.Check(MinCount >= 1, nameof(MinCount), MinCount, "at least 1");
         Word2VecOptions.Check(MaxVocabularySize >= 0, nameof(MaxVocabularySize), MaxVocabularySize, "0 (no limit) or positive");
+        Word2VecOptions.Check(MaxCooccurrenceMemoryMB >= 1, nameof(MaxCooccurrenceMemoryMB), MaxCooccurrenceMemoryMB, "at least 1");
+        Word2VecOptions.Check(TemporaryDirectory is null || Directory.Exists(TemporaryDirectory), nameof(TemporaryDirectory), TemporaryDirectory, "an existing folder or null");
         Word2VecOptions.Check(NumberOfThreads is null or >= 1, nameof(NumberOfThreads), NumberOfThreads, "at least 1");
     }
 }

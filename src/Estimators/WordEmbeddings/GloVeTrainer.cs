@@ -3,7 +3,9 @@ namespace MLNetContextual;
 /// <summary>
 /// GloVe (Pennington et al. 2014) as the reference glove.c trains it: minimise Σ f(X_ij)(w_i·c_j + b_i + b'_j − log X_ij)²
 /// with f(x) = min(1, (x / XMax)^Alpha) by AdaGrad (initial learning rate 0.05, squared-gradient sums starting at 1,
-/// gradients clipped to ±100; like glove.c 1.2, the biases step without the learning rate), over the co-occurrence pairs shuffled once, each thread updating its share lock-free.
+/// gradients clipped to ±100; like glove.c 1.2, the biases step without the learning rate), over the co-occurrence
+/// records shuffled once (<see cref="CooccurrenceRecords"/>: in memory, or streamed from a temporary file on every
+/// epoch), each thread updating its share lock-free.
 /// The result is word + context vector (glove -model 2).
 /// </summary>
 internal sealed class GloVeTrainer
@@ -30,30 +32,36 @@ internal sealed class GloVeTrainer
     /// <summary>Mean weighted squared error of the last epoch (glove's "cost").</summary>
     public double LastCost { get; private set; }
 
-    /// <summary>Shuffles the pairs in place, trains every epoch, and returns word + context vectors, (V, D).</summary>
-    public float[] Train(long[] keys, float[] counts)
+    /// <summary>Trains every epoch over the (already shuffled) records and returns word + context vectors, (V, D).</summary>
+    public float[] Train(CooccurrenceRecords records)
     {
-        Shuffle(keys, counts, options.Seed);
-        int threads = Math.Max(1, Math.Min(options.NumberOfThreads ?? Environment.ProcessorCount, keys.Length));
+        long n = records.Count;
+        int threads = (int)Math.Max(1, Math.Min(options.NumberOfThreads ?? Environment.ProcessorCount, n));
         var cost = new double[threads];
         for (int epoch = 0; epoch < options.Epochs; epoch++)
         {
-            if (threads == 1) cost[0] = Run(keys, counts, 0, keys.Length);
+            if (threads == 1) cost[0] = Run(records, 0, n);
             else
             {
                 var workers = new Thread[threads];
+                Exception failure = null;
                 for (int t = 0; t < threads; t++)
                 {
                     int id = t;
-                    int from = (int)((long)keys.Length * id / threads), to = (int)((long)keys.Length * (id + 1) / threads);
-                    workers[t] = new Thread(() => cost[id] = Run(keys, counts, from, to)) { IsBackground = true, Name = $"glove-{id}" };
+                    long from = n * id / threads, to = n * (id + 1) / threads;
+                    workers[t] = new Thread(() =>
+                    {
+                        try { cost[id] = Run(records, from, to); }
+                        catch (Exception e) { Interlocked.CompareExchange(ref failure, e, null); }   // e.g. a read error on the streamed file
+                    }) { IsBackground = true, Name = $"glove-{id}" };
                     workers[t].Start();
                 }
                 foreach (var worker in workers) worker.Join();
+                if (failure != null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
             }
             double sum = 0;
             foreach (double c in cost) sum += c;
-            LastCost = sum / keys.Length;
+            LastCost = sum / n;
         }
 
         var result = new float[(long)vocabSize * dim];
@@ -67,23 +75,28 @@ internal sealed class GloVeTrainer
         return result;
     }
 
-    private double Run(long[] keys, float[] counts, int from, int to)
+    private double Run(CooccurrenceRecords records, long from, long to)
     {
-        float eta = (float)options.LearningRate;
-        double xMax = options.XMax, alpha = options.Alpha;
         var update1 = new float[dim];
         var update2 = new float[dim];
         double cost = 0;
-        for (int p = from; p < to; p++)
+        records.ForEachBlock(from, to, block => cost += Run(block, update1, update2));
+        return cost;
+    }
+
+    private double Run(ReadOnlySpan<CooccurrenceRecord> records, float[] update1, float[] update2)
+    {
+        float eta = (float)options.LearningRate;
+        double xMax = options.XMax, alpha = options.Alpha;
+        double cost = 0;
+        foreach (var record in records)
         {
-            long key = keys[p];
-            int word = (int)(key / vocabSize), context = (int)(key % vocabSize);
-            int l1 = word * stride, l2 = (vocabSize + context) * stride;
+            int l1 = record.Word * stride, l2 = (vocabSize + record.Context) * stride;
             var w1 = w.AsSpan(l1, dim);
             var w2 = w.AsSpan(l2, dim);
             var g1 = gradsq.AsSpan(l1, dim);
             var g2 = gradsq.AsSpan(l2, dim);
-            float x = counts[p];
+            float x = record.Count;
 
             float diff = VectorMath.Dot(w1, w2) + w[l1 + dim] + w[l2 + dim] - MathF.Log(x);
             float fdiff = x > xMax ? diff : (float)Math.Pow(x / xMax, alpha) * diff;
@@ -117,15 +130,4 @@ internal sealed class GloVeTrainer
     }
 
     private static float Finite(float update) => float.IsFinite(update) ? update : 0f;
-
-    private static void Shuffle(long[] keys, float[] counts, int seed)
-    {
-        var rng = new Random(seed);
-        for (int i = keys.Length - 1; i > 0; i--)
-        {
-            int j = rng.Next(i + 1);
-            (keys[i], keys[j]) = (keys[j], keys[i]);
-            (counts[i], counts[j]) = (counts[j], counts[i]);
-        }
-    }
 }

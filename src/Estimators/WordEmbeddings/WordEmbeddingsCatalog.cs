@@ -29,7 +29,7 @@ public static class WordEmbeddingsCatalog
     /// <param name="catalog">The text transforms catalog.</param>
     /// <param name="outputColumnName">The vector column to create, e.g. "Features".</param>
     /// <param name="inputColumnName">The token column; null: same as <paramref name="outputColumnName"/>.</param>
-    /// <param name="options">Dimension, window, x_max, alpha, epochs, learning rate, min count, threads, pooling; null: defaults.</param>
+    /// <param name="options">Dimension, window, x_max, alpha, epochs, learning rate, min count, memory limit of the co-occurrence counts (spilled to temporary files beyond it), threads, pooling; null: defaults.</param>
     public static GloVeEstimator LearnGloVe(this TransformsCatalog.TextTransforms catalog,
         string outputColumnName, string inputColumnName = null, GloVeOptions options = null)
     {

@@ -30,6 +30,8 @@ public static class EstimatorChecks
             var shape = promised.FirstOrDefault(c => c.Name == column.Name);
             Assert.True(shape.Name != null, $"Estimator does not promise column '{column.Name}'.");
             var itemType = column.Type is VectorDataViewType v ? v.ItemType : column.Type;
+            if (itemType is KeyDataViewType key)   // SchemaShape describes a key by its raw type (IsKey set)
+                itemType = key.RawType == typeof(uint) ? NumberDataViewType.UInt32 : itemType;
             Assert.True(shape.ItemType.Equals(itemType), $"Column '{column.Name}': promised {shape.ItemType}, got {column.Type}.");
         }
         Assert.Equal(transformed.Schema.Count(c => !c.IsHidden), promised.Count());

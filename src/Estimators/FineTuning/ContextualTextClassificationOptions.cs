@@ -1,0 +1,37 @@
+namespace MLNetContextual;
+
+/// <summary>Options of the <c>ContextualTextClassification</c> trainers (multiclass and binary).</summary>
+public sealed class ContextualTextClassificationOptions : FineTuningOptions
+{
+    /// <summary>The label: a key (multiclass; put <c>MapValueToKey</c> before the trainer) or Boolean (binary).</summary>
+    public string LabelColumnName { get; set; } = "Label";
+
+    /// <summary>The text to classify.</summary>
+    public string Sentence1ColumnName { get; set; } = "Sentence1";
+
+    /// <summary>An optional second text (sentence pairs: [CLS] first [SEP] second [SEP]); null: single sentences.</summary>
+    public string Sentence2ColumnName { get; set; }
+
+    /// <summary>Output: class probabilities (multiclass, vector) or the raw margin (binary, scalar).</summary>
+    public string ScoreColumnName { get; set; } = "Score";
+
+    /// <summary>Output: the predicted class (multiclass: key with the label's key values; binary: Boolean).</summary>
+    public string PredictedLabelColumnName { get; set; } = "PredictedLabel";
+
+    /// <summary>Output, binary only: the probability of <c>true</c>.</summary>
+    public string ProbabilityColumnName { get; set; } = "Probability";
+
+    /// <summary>Word pieces kept per row, [CLS] and [SEP] included; longer text is truncated at the end (pairs: the
+    /// longer text first).</summary>
+    public int MaxTokens { get; set; } = 128;
+
+    internal override void Validate()
+    {
+        base.Validate();
+        Check(!string.IsNullOrEmpty(LabelColumnName), nameof(LabelColumnName), "LabelColumnName must be specified.");
+        Check(!string.IsNullOrEmpty(Sentence1ColumnName), nameof(Sentence1ColumnName), "Sentence1ColumnName must be specified.");
+        Check(!string.IsNullOrEmpty(ScoreColumnName), nameof(ScoreColumnName), "ScoreColumnName must be specified.");
+        Check(!string.IsNullOrEmpty(PredictedLabelColumnName), nameof(PredictedLabelColumnName), "PredictedLabelColumnName must be specified.");
+        Check(MaxTokens >= (Sentence2ColumnName == null ? 3 : 4), nameof(MaxTokens), $"MaxTokens is {MaxTokens}; it must leave room for at least one word piece per text.");
+    }
+}

@@ -1,0 +1,196 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MLNetContextual;
+
+/// <summary>
+/// Fine-tunes a BERT-family encoder (default: the embedded all-MiniLM-L6-v2) with a classification head on one text or
+/// a pair of texts. Created by <c>ml.MulticlassClassification.Trainers.ContextualTextClassification</c> (key label;
+/// outputs <c>Score</c>, a vector of class probabilities, and <c>PredictedLabel</c>, a key with the label's key values) or
+/// <c>ml.BinaryClassification.Trainers.ContextualTextClassification</c> (Boolean label; outputs <c>Score</c>, the
+/// margin, <c>Probability</c> and <c>PredictedLabel</c>, Boolean).
+/// </summary>
+/// <remarks>
+/// | Output column | Multiclass | Binary |
+/// |---|---|---|
+/// | Score | Vector&lt;Single, classes&gt;: probabilities | Single: the logit |
+/// | Probability | — | Single: sigmoid(Score) |
+/// | PredictedLabel | Key&lt;UInt32&gt; with the label's key values | Boolean: Score &gt; 0 |
+/// </remarks>
+public sealed class ContextualTextClassificationTrainer : IEstimator<ContextualTextClassificationTransformer>
+{
+    private readonly CatalogEnvironment _env;
+    private readonly ContextualTextClassificationOptions _options;
+    private readonly bool _binary;
+
+    internal ContextualTextClassificationTrainer(CatalogEnvironment env, ContextualTextClassificationOptions options, bool binary)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _env = env;
+        _options = options;
+        _binary = binary;
+    }
+
+    private string TrainerName => _binary ? "BinaryContextualTextClassification" : "MulticlassContextualTextClassification";
+
+    private string ExpectedLabel => _binary
+        ? "Boolean"
+        : "Key<UInt32> (put ml.Transforms.Conversion.MapValueToKey before the trainer)";
+
+    /// <inheritdoc />
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    {
+        var o = _options;
+        SchemaChecks.RequireText(inputSchema, o.Sentence1ColumnName);
+        if (o.Sentence2ColumnName != null)
+            SchemaChecks.RequireText(inputSchema, o.Sentence2ColumnName);
+        if (_binary)
+        {
+            SchemaChecks.Require(inputSchema, o.LabelColumnName, ExpectedLabel,
+                c => c.Kind == SchemaShape.Column.VectorKind.Scalar && c.ItemType is BooleanDataViewType);
+            return SchemaShapes.With(inputSchema,
+                SchemaShapes.Scalar(o.ScoreColumnName, NumberDataViewType.Single),
+                SchemaShapes.Scalar(o.ProbabilityColumnName, NumberDataViewType.Single),
+                SchemaShapes.Scalar(o.PredictedLabelColumnName, BooleanDataViewType.Instance));
+        }
+        SchemaChecks.Require(inputSchema, o.LabelColumnName, ExpectedLabel,
+            c => c.Kind == SchemaShape.Column.VectorKind.Scalar && c.IsKey && c.ItemType == NumberDataViewType.UInt32);
+        return SchemaShapes.With(inputSchema,
+            AnnotatedShapes.VectorWithSlotNames(o.ScoreColumnName),
+            AnnotatedShapes.KeyWithValues(o.PredictedLabelColumnName, TextDataViewType.Instance));
+    }
+
+    /// <inheritdoc />
+    public ContextualTextClassificationTransformer Fit(IDataView input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var o = _options;
+        var label = CheckColumns(input.Schema, "training data");
+        if (o.ValidationSet != null)
+            CheckColumns(o.ValidationSet.Schema, "ValidationSet");
+
+        int classes = _binary ? 2 : (int)((KeyDataViewType)label.Type).Count;
+        if (!_binary && classes < 2)
+            throw new ArgumentOutOfRangeException(nameof(input),
+                $"Label column '{o.LabelColumnName}' is a key with {classes} value(s); a classifier needs at least 2.");
+        string[] classNames = _binary ? null : DataViewColumns.KeyValuesAsText(label);
+
+        using var log = _env?.OpenLog(TrainerName);
+        var train = ReadRows(input, o.CancellationToken);
+        if (train.Count == 0)
+            throw new ArgumentException($"The training data has no row with a label in column '{o.LabelColumnName}'.", nameof(input));
+        var validation = o.ValidationSet != null ? ReadRows(o.ValidationSet, o.CancellationToken) : null;
+
+        int seed = o.Seed ?? _env?.Seed ?? Random.Shared.Next();
+        lock (FineTuningLoop.GlobalGate)
+            return Train(o, seed, log, train, validation, classes, classNames);
+    }
+
+    private ContextualTextClassificationTransformer Train(ContextualTextClassificationOptions o, int seed, CatalogEnvironment.ILogChannel log,
+        List<Row> train, List<Row> validation, int classes, string[] classNames)
+    {
+        FineTuningLoop.Prepare(o, seed);
+        byte[] vocabulary = o.Encoder.ReadVocabulary();
+        var tokenizer = TaskModelFiles.Tokenizer(vocabulary, o.Encoder.LowerCase);
+        var (bert, config) = o.Encoder.CreateModel();
+        var model = new BertSequenceClassifier(bert, config.HiddenSize, _binary ? 1 : classes, o.HeadDropout);
+
+        var transformer = new ContextualTextClassificationTransformer(_binary, o, classNames, classes, config, vocabulary,
+            o.Encoder.LowerCase, tokenizer, model);
+        try
+        {
+            var encoded = train.Select(r => transformer.Encode(r.First, r.Second)).ToArray();
+            Tensor BatchLoss(int[] batch)
+            {
+                using var tokens = TokenBatch.Create(batch.Select(i => encoded[i].Ids).ToArray(), batch.Select(i => encoded[i].TypeIds).ToArray(), tokenizer.PadId);
+                var logits = model.forward(tokens.Ids, tokens.Mask, tokens.Types);
+                if (_binary)
+                {
+                    using var target = tensor(batch.Select(i => (float)train[i].Label).ToArray());
+                    return nn.functional.binary_cross_entropy_with_logits(logits.squeeze(1), target);
+                }
+                using var classTarget = tensor(batch.Select(i => (long)train[i].Label).ToArray());
+                return nn.functional.cross_entropy(logits, classTarget);
+            }
+            Func<double> validate = validation == null ? null : () => Accuracy(transformer, validation);
+
+            var loop = new FineTuningLoop(o, seed, log, TrainerName);
+            transformer.TrainingSummary = loop.Run(model, train.Count, i => encoded[i].Length, BatchLoss, validate);
+            return transformer;
+        }
+        catch
+        {
+            transformer.Dispose();
+            throw;
+        }
+    }
+
+    private static double Accuracy(ContextualTextClassificationTransformer transformer, List<Row> rows)
+    {
+        int right = 0;
+        var outputs = new float[transformer.BatchSize][];
+        for (int start = 0; start < rows.Count; start += transformer.BatchSize)
+        {
+            int n = Math.Min(transformer.BatchSize, rows.Count - start);
+            var inputs = rows.Skip(start).Take(n).Select(r => (r.First, r.Second)).ToArray();
+            transformer.Predict(inputs, outputs.AsSpan(0, n));
+            for (int i = 0; i < n; i++)
+                if (transformer.PredictedClass(outputs[i]) == rows[start + i].Label)
+                    right++;
+        }
+        return rows.Count == 0 ? 0 : (double)right / rows.Count;
+    }
+
+    private DataViewSchema.Column CheckColumns(DataViewSchema schema, string where)
+    {
+        var o = _options;
+        try
+        {
+            SchemaChecks.RequireText(schema, o.Sentence1ColumnName);
+            if (o.Sentence2ColumnName != null)
+                SchemaChecks.RequireText(schema, o.Sentence2ColumnName);
+            return _binary
+                ? SchemaChecks.Require(schema, o.LabelColumnName, ExpectedLabel, t => t is BooleanDataViewType)
+                : SchemaChecks.Require(schema, o.LabelColumnName, ExpectedLabel, t => t is KeyDataViewType k && k.RawType == typeof(uint));
+        }
+        catch (ArgumentOutOfRangeException e) when (where != "training data")
+        {
+            throw new ArgumentOutOfRangeException(nameof(o.ValidationSet), $"{where}: {e.Message.Split(" (Parameter")[0]}");
+        }
+    }
+
+    /// <summary>A training row: the texts and the 0-based class (binary: 0 or 1).</summary>
+    internal readonly record struct Row(string First, string Second, int Label);
+
+    private List<Row> ReadRows(IDataView data, CancellationToken cancel)
+    {
+        var o = _options;
+        var schema = data.Schema;
+        var columns = new List<DataViewSchema.Column> { schema[o.Sentence1ColumnName], schema[o.LabelColumnName] };
+        if (o.Sentence2ColumnName != null)
+            columns.Add(schema[o.Sentence2ColumnName]);
+        var rows = DataViewColumns.ReadAll<Row>(data, columns, row =>
+        {
+            var first = SchemaChecks.TextReader(row, schema[o.Sentence1ColumnName].Index);
+            var second = o.Sentence2ColumnName != null ? SchemaChecks.TextReader(row, schema[o.Sentence2ColumnName].Index) : null;
+            Func<int> label;
+            if (_binary)
+            {
+                var g = row.GetGetter<bool>(schema[o.LabelColumnName]);
+                bool v = false;
+                label = () => { g(ref v); return v ? 1 : 0; };
+            }
+            else
+            {
+                var g = row.GetGetter<uint>(schema[o.LabelColumnName]);
+                uint v = 0;
+                label = () => { g(ref v); return (int)v - 1; };   // key 0 is missing: −1, skipped
+            }
+            return () => new Row(first(), second?.Invoke(), label());
+        }, cancel);
+        return rows.Where(r => r.Label >= 0).ToList();
+    }
+}
