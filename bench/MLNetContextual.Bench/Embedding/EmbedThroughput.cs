@@ -60,6 +60,17 @@ internal static class EmbedThroughput
         Console.WriteLine($"padding efficiency (real ÷ sent tokens): (b) batches in input order {plain.PaddingEfficiency(sentences):P1}; " +
                           $"ours and (b′) grouped by length within {window} rows {grouped.PaddingEfficiency(sentences):P1}; (a) fixed length {lengths.Average() / padded:P1}");
         if (a.Int("profile", 0) != 0)
+        {
+            var sweep = new[] { 1, 2, 4, 8, 16, 32 }.Select(k =>
+            {
+                using var e = new PlainOrtEmbedder(model, batch, maxTokens, threads, sortWindow: k * batch);
+                return $"{k * batch} rows {e.PaddingEfficiency(sentences):P1}";
+            });
+            Console.WriteLine($"padding efficiency when grouping by length within windows of: {string.Join("; ", sweep)}");
+        }
+        if (rounds == 0)
+            return 0;       // --rounds 0: the row statistics only
+        if (a.Int("profile", 0) != 0)
             contenders.AddRange(ThroughputProfile.Contenders(views, chunks, (ContextualEmbeddingTransformer)ours, window, maxTokens, model, batch, threads)
                 .Select(p => new Contender(p.Name, p.Run)));
 
