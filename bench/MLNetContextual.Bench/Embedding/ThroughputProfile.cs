@@ -20,6 +20,8 @@ internal static class ThroughputProfile
     {
         var noSpin = new PlainOrtEmbedder(model, batch, maxTokens, threads, sortWindow: window, allowSpinning: false);
         yield return ("idea: (b′) + no spin-waiting", (c, into) => Plain(noSpin, chunks, c, into));
+        var both = new PlainOrtEmbedder(model, batch, maxTokens, threads, sortWindow: 4 * window, allowSpinning: false);
+        yield return ($"idea: plain loop, {4 * window}-row windows + no spin-waiting", (c, into) => Plain(both, chunks, c, into));
         int lookahead = EncoderHandle.LookaheadBatches;
         foreach (int factor in new[] { 2, 4 })
             yield return ($"idea: ours, reading {factor * lookahead} batches ahead", (c, into) =>
