@@ -44,15 +44,19 @@ internal sealed class PlainOrtEmbedder : IDisposable
     public const int Dimension = 384;
 
     /// <summary>Real tokens ÷ tokens sent to the model (padding included) for these texts in batches as this loop makes them.</summary>
-    public double PaddingEfficiency(IReadOnlyList<string> texts)
+    public double PaddingEfficiency(IReadOnlyList<string> texts) => PaddingEfficiency(texts, _batchSize, _window, _sort, _maxTokens);
+
+    /// <summary>Real tokens ÷ tokens sent for batches of <paramref name="batchSize"/> rows, taken in input order or, with
+    /// <paramref name="sort"/>, grouped by length within windows of <paramref name="window"/> rows.</summary>
+    public static double PaddingEfficiency(IReadOnlyList<string> texts, int batchSize, int window, bool sort, int maxTokens)
     {
         long real = 0, sent = 0;
-        for (int w0 = 0; w0 < texts.Count; w0 += _window)
+        for (int w0 = 0; w0 < texts.Count; w0 += window)
         {
-            var lengths = texts.Skip(w0).Take(_window).Select(t => _tokenizer.Encode(t ?? string.Empty, _maxTokens).Length).ToArray();
-            if (_sort)
+            var lengths = texts.Skip(w0).Take(window).Select(t => BertTextTokenizer.MiniLM.Encode(t ?? string.Empty, maxTokens).Length).ToArray();
+            if (sort)
                 Array.Sort(lengths);
-            foreach (var batch in lengths.Chunk(_batchSize))
+            foreach (var batch in lengths.Chunk(batchSize))
             {
                 real += batch.Sum();
                 sent += (long)batch.Length * batch.Max();
