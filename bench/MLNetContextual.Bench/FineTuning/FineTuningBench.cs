@@ -9,11 +9,11 @@ namespace MLNetContextual.Bench;
 /// Evaluation runners of issue 3 (not tests). Both fine-tune the embedded all-MiniLM-L6-v2 and print a Markdown block
 /// for bench/RESULTS.md.
 /// <list type="bullet">
-/// <item><c>finetune-sst2 [--train 10000] [--test 2000] [--epochs 2] [--batch 32] [--lr 5e-5] [--max-tokens 64] [--threads n] [--seed 1]</c>:
+/// <item><c>finetune-sst2 [--train 10000] [--test 2000] [--epochs 2] [--batch 32] [--lr 1e-4] [--max-tokens 64] [--threads n] [--seed 1]</c>:
 /// shuffles shared/datasets/sst2/train.tsv (seeded), holds back the first <c>--test</c> rows, trains on the next
 /// <c>--train</c> (at most 10,000) rows whose text is not in the held-back slice, and reports accuracy on the held-back
 /// rows; then saves the model, predicts again in a fresh process and compares.</item>
-/// <item><c>finetune-squad [--train-articles 40] [--max-train-questions 3000] [--test-articles 4] [--max-test-questions 600] [--epochs 1] [--batch 16] [--lr 1e-4]</c>:
+/// <item><c>finetune-squad [--train-articles 40] [--max-train-questions 3000] [--test-articles 4] [--max-test-questions 600] [--epochs 1] [--batch 16] [--lr 2e-4]</c>:
 /// splits shared/datasets/squad-v1.1/train-subset-44articles.json by article (the last <c>--test-articles</c> held
 /// back), trains on questions of the others and reports SQuAD v1.1 EM/F1 on held-back questions.</item>
 /// </list>
@@ -35,7 +35,7 @@ internal static class FineTuningBench
         var ml = new MLContext(seed: seed);
         var options = new ContextualTextClassificationOptions
         {
-            MaxEpochs = a.Int("--epochs", 2), BatchSize = a.Int("--batch", 32), LearningRate = a.Double("--lr", 5e-5),
+            MaxEpochs = a.Int("--epochs", 2), BatchSize = a.Int("--batch", 32), LearningRate = a.Double("--lr", 1e-4),
             MaxTokens = a.Int("--max-tokens", 64), NumberOfThreads = a.NullableInt("--threads"), ProgressInterval = 20,
         };
         ml.Log += (_, e) => { if (e.Source.Contains("ContextualTextClassification", StringComparison.Ordinal)) Console.WriteLine(e.Message); };
@@ -101,7 +101,7 @@ internal static class FineTuningBench
         var ml = new MLContext(seed: seed);
         var options = new ContextualQuestionAnswerOptions
         {
-            MaxEpochs = a.Int("--epochs", 1), BatchSize = a.Int("--batch", 16), LearningRate = a.Double("--lr", 1e-4),
+            MaxEpochs = a.Int("--epochs", 1), BatchSize = a.Int("--batch", 16), LearningRate = a.Double("--lr", 2e-4),
             MaxSequenceLength = a.Int("--max-seq", 384), DocumentStride = a.Int("--stride", 128), NumberOfThreads = a.NullableInt("--threads"),
             ProgressInterval = 10, TopK = 1,
         };

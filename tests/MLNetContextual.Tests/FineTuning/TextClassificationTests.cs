@@ -189,3 +189,36 @@ public class FineTunedFreshProcessTests
         public string Label { get; set; }
     }
 }
+
+[Collection(TorchTrainingCollection.Name)]
+public class CheckpointSourceTests
+{
+    [Fact]
+    public void HuggingFaceFolder_IsAFineTuningStart()
+    {
+        using var dir = new TempFolder();
+        var vocabulary = TinyBert.Vocabulary(ToyData.AllText());
+        var config = TinyBert.Config(vocabulary.Count);
+        using (var bert = new BertModel(config))
+            BertWeights.SaveHuggingFace(bert, dir.Path);
+        File.WriteAllLines(dir.File("vocab.txt"), vocabulary);
+        File.WriteAllText(dir.File("tokenizer_config.json"), """{"do_lower_case": true}""");
+
+        var checkpoint = BertCheckpoint.FromHuggingFace(dir.Path);
+        Assert.True(checkpoint.LowerCase);
+        var ml = new MLContext(seed: 1);
+        var options = TextClassificationTests.Options(epochs: 20);
+        options.Encoder = checkpoint;
+        var data = ml.Data.LoadFromEnumerable(ToyData.Sentiment());
+        using var model = ml.BinaryClassification.Trainers.ContextualTextClassification(options).Fit(data);
+        Assert.True(ml.BinaryClassification.Evaluate(model.Transform(data)).Accuracy >= 0.95);
+    }
+
+    [Fact]
+    public void HuggingFaceFolder_WithoutVocabulary_SaysSo()
+    {
+        using var dir = new TempFolder();
+        var e = Assert.Throws<FileNotFoundException>(() => BertCheckpoint.FromHuggingFace(dir.Path));
+        Assert.Contains("No vocab.txt", e.Message);
+    }
+}

@@ -8,6 +8,19 @@ internal static class TinyBert
 {
     public static BertCheckpoint For(IEnumerable<string> texts, int maxPositions = 128)
     {
+        var vocabulary = Vocabulary(texts);
+        return BertCheckpoint.Untrained(Config(vocabulary.Count, maxPositions), vocabulary);
+    }
+
+    public static BertConfig Config(int vocabularySize, int maxPositions = 128) => new()
+    {
+        VocabSize = vocabularySize, HiddenSize = 32, NumHiddenLayers = 2, NumAttentionHeads = 4, IntermediateSize = 37,
+        MaxPositionEmbeddings = maxPositions, TypeVocabSize = 2,
+    };
+
+    /// <summary>Special tokens, the words of <paramref name="texts"/> (lower-cased) and single characters.</summary>
+    public static List<string> Vocabulary(IEnumerable<string> texts)
+    {
         var vocabulary = new List<string> { "[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]" };
         var seen = vocabulary.ToHashSet();
         void Add(string token)
@@ -29,12 +42,7 @@ internal static class TinyBert
             Add(c.ToString());
             Add("##" + c);
         }
-        var config = new BertConfig
-        {
-            VocabSize = vocabulary.Count, HiddenSize = 32, NumHiddenLayers = 2, NumAttentionHeads = 4, IntermediateSize = 37,
-            MaxPositionEmbeddings = maxPositions, TypeVocabSize = 2,
-        };
-        return BertCheckpoint.Untrained(config, vocabulary);
+        return vocabulary;
     }
 
     private static IEnumerable<string> Words(string text)
