@@ -8,6 +8,7 @@ var verbs = new Dictionary<string, Func<string[], int>>(StringComparer.OrdinalIg
     ["embed-memory"] = MLNetContextual.Bench.Embedding.EmbedMemory.Run,
     ["sts-eval"] = MLNetContextual.Bench.Embedding.StsEval.Run,
     ["embed-grouping"] = LengthGroupingBench.Run,
+    ["embed-spinning"] = SpinningBench.Run,
     ["bert-forward"] = BertForwardBench.Run,
     ["static-eval"] = MLNetContextual.Bench.StaticEmbeddings.StaticEval.Run,
     ["finetune-sst2"] = FineTuningBench.Sst2,

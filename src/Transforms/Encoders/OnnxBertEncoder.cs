@@ -95,6 +95,8 @@ internal sealed class OnnxBertEncoder : IDisposable
     private static SessionOptions CreateSessionOptions(EncoderOptions runtime)
     {
         var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
+        if (!runtime.AllowSpinning)
+            options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
         if (runtime.IntraOpThreads is int threads)
         {
             if (threads < 1)
