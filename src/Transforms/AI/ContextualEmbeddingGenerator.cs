@@ -47,15 +47,17 @@ public sealed class ContextualEmbeddingGenerator : IEmbeddingGenerator<string, E
         if (options?.Dimensions is int d && d != _transformer.Dimension)
             throw new ArgumentOutOfRangeException(nameof(options), $"Dimensions is {d}; this encoder gives {_transformer.Dimension}.");
         var texts = values.ToArray();
-        // The encoder is CPU-bound: run it off the caller's thread, a batch at a time, checking for cancellation between batches.
+        // The encoder is CPU-bound: run it off the caller's thread, a read-ahead window at a time (the encoder groups the
+        // window's texts by length, as the batching cursor does), checking for cancellation between windows.
+        int window = _batchSize * EncoderHandle.LookaheadBatches;
         return Task.Run(() =>
         {
             var result = new GeneratedEmbeddings<Embedding<float>>(texts.Length);
-            var batch = new ContextualEmbeddingTransformer.EmbeddedText[_batchSize];
-            for (int start = 0; start < texts.Length; start += _batchSize)
+            var batch = new ContextualEmbeddingTransformer.EmbeddedText[Math.Min(window, Math.Max(1, texts.Length))];
+            for (int start = 0; start < texts.Length; start += window)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                int n = Math.Min(_batchSize, texts.Length - start);
+                int n = Math.Min(window, texts.Length - start);
                 _transformer.Embed(texts.AsSpan(start, n), batch.AsSpan(0, n));
                 for (int i = 0; i < n; i++)
                     result.Add(new Embedding<float>(batch[i].Vector) { ModelId = _transformer.Encoder.Name, CreatedAt = DateTimeOffset.UtcNow });
