@@ -55,7 +55,7 @@ internal static class StsEval
                      ("  same loop, graph optimizations off (diagnostic)", unfusedVectors, unfusedSeconds) })
         {
             var scores = Cosines(vectors, pairs.Count);
-            double spearman = Spearman(scores, gold), pearson = Pearson(scores, gold);
+            double spearman = Correlation.Spearman(scores, gold), pearson = Correlation.Pearson(scores, gold);
             double delta = Math.Abs(spearman - Reference);
             Console.WriteLine($"| {name} | {spearman * 100:F2} ({spearman:F5}) | {pearson * 100:F2} | {delta:F4} | {(delta <= Tolerance ? "yes" : "NO")} | {seconds:F1} |");
         }
@@ -71,37 +71,5 @@ internal static class StsEval
         for (int i = 0; i < pairs; i++)
             result[i] = TensorPrimitives.CosineSimilarity(vectors.AsSpan(2 * i * d, d), vectors.AsSpan((2 * i + 1) * d, d));
         return result;
-    }
-
-    /// <summary>Spearman's rho: Pearson correlation of the ranks, ties given their average rank (as scipy does).</summary>
-    public static double Spearman(double[] x, double[] y) => Pearson(Ranks(x), Ranks(y));
-
-    public static double[] Ranks(double[] values)
-    {
-        var order = Enumerable.Range(0, values.Length).OrderBy(i => values[i]).ToArray();
-        var ranks = new double[values.Length];
-        for (int start = 0; start < order.Length;)
-        {
-            int end = start;
-            while (end + 1 < order.Length && values[order[end + 1]] == values[order[start]])
-                end++;
-            double rank = (start + end) / 2.0 + 1;
-            for (int k = start; k <= end; k++)
-                ranks[order[k]] = rank;
-            start = end + 1;
-        }
-        return ranks;
-    }
-
-    public static double Pearson(double[] x, double[] y)
-    {
-        double mx = x.Average(), my = y.Average(), sxy = 0, sxx = 0, syy = 0;
-        for (int i = 0; i < x.Length; i++)
-        {
-            sxy += (x[i] - mx) * (y[i] - my);
-            sxx += (x[i] - mx) * (x[i] - mx);
-            syy += (y[i] - my) * (y[i] - my);
-        }
-        return sxy / Math.Sqrt(sxx * syy);
     }
 }

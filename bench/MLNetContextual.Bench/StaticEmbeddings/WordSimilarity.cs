@@ -34,36 +34,6 @@ internal static class WordSimilarity
             gold.Add(g);
             predicted.Add(embeddings.Similarity(w1, w2));
         }
-        return new Score(name, Spearman(gold, predicted), gold.Count, skipped);
-    }
-
-    public static double Spearman(IReadOnlyList<double> a, IReadOnlyList<double> b)
-    {
-        if (a.Count < 2) return double.NaN;
-        double[] ra = Ranks(a), rb = Ranks(b);
-        double ma = ra.Average(), mb = rb.Average(), cov = 0, va = 0, vb = 0;
-        for (int i = 0; i < ra.Length; i++)
-        {
-            cov += (ra[i] - ma) * (rb[i] - mb);
-            va += (ra[i] - ma) * (ra[i] - ma);
-            vb += (rb[i] - mb) * (rb[i] - mb);
-        }
-        return cov / Math.Sqrt(va * vb);
-    }
-
-    /// <summary>1-based ranks, ties get their average rank.</summary>
-    private static double[] Ranks(IReadOnlyList<double> x)
-    {
-        var order = Enumerable.Range(0, x.Count).OrderBy(i => x[i]).ToArray();
-        var ranks = new double[x.Count];
-        for (int i = 0; i < order.Length;)
-        {
-            int j = i;
-            while (j + 1 < order.Length && x[order[j + 1]] == x[order[i]]) j++;
-            double r = (i + j) / 2.0 + 1;
-            for (int k = i; k <= j; k++) ranks[order[k]] = r;
-            i = j + 1;
-        }
-        return ranks;
+        return new Score(name, Correlation.Spearman(gold, predicted), gold.Count, skipped);
     }
 }
