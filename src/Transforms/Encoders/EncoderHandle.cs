@@ -13,7 +13,7 @@ internal sealed class EncoderHandle : IDisposable
     private static readonly Lazy<string> s_miniLMHash = new(() =>
     {
         using var s = ContextualEncoder.MiniLM.Model.Open();
-        return ModelSource.Sha256(s);
+        return Convert.ToHexString(SHA256.HashData(s));
     });
 
     private EncoderHandle(ContextualEncoder encoder, int maxTokens, int batchSize, int? intraOpThreads, EncoderOptions runtime)

@@ -1,5 +1,4 @@
 using System.Reflection;
-using System.Security.Cryptography;
 
 namespace MLNetContextual;
 
@@ -49,6 +48,4 @@ internal abstract class ModelSource
         public override Stream Open() => new MemoryStream(bytes, writable: false);
         public override string ToString() => $"{bytes.Length} bytes";
     }
-
-    public static string Sha256(Stream s) => Convert.ToHexString(SHA256.HashData(s));
 }

@@ -136,7 +136,6 @@ internal sealed class EncodedBatch
         InputIds = new long[rows * width];
         AttentionMask = new long[rows * width];
         TokenTypeIds = new long[rows * width];
-        Lengths = new int[rows];
     }
 
     public int Rows { get; }
@@ -144,9 +143,6 @@ internal sealed class EncodedBatch
     public long[] InputIds { get; }
     public long[] AttentionMask { get; }
     public long[] TokenTypeIds { get; }
-    public int[] Lengths { get; }
-
-    public void Set(int row, BertEncoding encoding) => Set(row, encoding.Ids, encoding.TypeIds);
 
     public void Set(int row, ReadOnlySpan<int> ids, ReadOnlySpan<int> typeIds)
     {
@@ -157,18 +153,6 @@ internal sealed class EncodedBatch
             TokenTypeIds[at + i] = typeIds[i];
             AttentionMask[at + i] = 1;
         }
-        Lengths[row] = ids.Length;
-    }
-
-    public static EncodedBatch From(ReadOnlySpan<BertEncoding> encodings)
-    {
-        int width = 1;
-        foreach (var e in encodings)
-            width = Math.Max(width, e.Length);
-        var batch = new EncodedBatch(encodings.Length, width);
-        for (int i = 0; i < encodings.Length; i++)
-            batch.Set(i, encodings[i]);
-        return batch;
     }
 }
 

@@ -63,7 +63,4 @@ internal sealed class ModelReader
         });
         return bytes;
     }
-
-    /// <summary>Whether the zip holds the entry <paramref name="name"/>.</summary>
-    public bool HasBlob(string name) => _ctx.TryLoadBinaryStream(name, _ => { });
 }

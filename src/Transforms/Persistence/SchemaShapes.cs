@@ -15,14 +15,6 @@ internal static class SchemaShapes
     public static SchemaShape.Column Vector(string name, DataViewType itemType, bool knownSize) =>
         new(name, knownSize ? SchemaShape.Column.VectorKind.Vector : SchemaShape.Column.VectorKind.VariableVector, itemType, false);
 
-    /// <summary>The shape of <paramref name="type"/> as a schema column.</summary>
-    public static SchemaShape.Column Of(string name, DataViewType type) => type switch
-    {
-        VectorDataViewType v => Vector(name, v.ItemType, v.IsKnownSize),
-        KeyDataViewType => Scalar(name, type, isKey: true),
-        _ => Scalar(name, type),
-    };
-
     /// <summary>The input shape with <paramref name="added"/> appended (replacing same-named columns).</summary>
     public static SchemaShape With(SchemaShape input, params SchemaShape.Column[] added)
     {
