@@ -13,7 +13,7 @@ namespace MLNetContextual;
 /// <c>pooler.dense.bias</c>) are the checkpoint's. Build one with random weights from a <see cref="BertConfig"/>,
 /// or with trained weights through <see cref="BertWeights"/>. Dispose it to free the native tensors.
 /// </summary>
-public sealed class BertModel : Module<Tensor, Tensor, Tensor, (Tensor LastHiddenState, Tensor Pooled)>
+public sealed class BertModel : Module<Tensor, Tensor, Tensor, (Tensor LastHiddenState, Tensor Pooled)>, ITokenEncoderModule
 {
     private readonly BertEmbeddings embeddings;
     private readonly BertEncoder encoder;
@@ -63,6 +63,39 @@ public sealed class BertModel : Module<Tensor, Tensor, Tensor, (Tensor LastHidde
         var last = encoder.call(hidden, additive);                                         // (B, T, H)
         var pooled = pooler.call(last);                                                    // (B, H)
         return (last.MoveToOuterDisposeScope(), pooled.MoveToOuterDisposeScope());
+    }
+
+    /// <inheritdoc />
+    public int HiddenSize => Config.HiddenSize;
+
+    /// <inheritdoc />
+    public int LayerCount => Config.NumHiddenLayers + 1;
+
+    /// <inheritdoc />
+    public nn.Module AsModule() => this;
+
+    /// <summary>Hidden states of the embeddings and of every layer (Hugging Face's <c>output_hidden_states</c>), and the pooled vector.</summary>
+    /// <param name="inputIds">(B, T) int64 word-piece ids.</param>
+    /// <param name="attentionMask">(B, T) 1 for real tokens, 0 for padding; null: all real.</param>
+    /// <param name="tokenTypeIds">(B, T) int64 segment ids; null: all 0.</param>
+    public EncoderOutput Encode(Tensor inputIds, Tensor attentionMask, Tensor tokenTypeIds)
+    {
+        ArgumentNullException.ThrowIfNull(inputIds);
+        if (inputIds.dim() != 2)
+            throw new ArgumentException($"input_ids must be (batch, tokens); got shape [{string.Join(", ", inputIds.shape)}].", nameof(inputIds));
+        using var scope = NewDisposeScope();
+        var mask = attentionMask ?? ones_like(inputIds);
+        var types = tokenTypeIds ?? zeros_like(inputIds);
+        CheckSameShape(inputIds, mask, "attention_mask");
+        CheckSameShape(inputIds, types, "token_type_ids");
+        var hidden = embeddings.call(inputIds, types);                                     // (B, T, H)
+        var additive = (1.0 - mask.to(hidden.dtype)).mul(finfo(hidden.dtype).min).unsqueeze(1).unsqueeze(1);
+        var layers = new List<Tensor> { hidden };
+        layers.AddRange(encoder.ForwardAll(hidden, additive));                            // L + 1 × (B, T, H)
+        var pooled = pooler.call(layers[^1]);                                              // (B, H)
+        foreach (var l in layers)
+            l.MoveToOuterDisposeScope();
+        return new EncoderOutput(layers, pooled.MoveToOuterDisposeScope());
     }
 
     private static void CheckSameShape(Tensor ids, Tensor other, string name)
