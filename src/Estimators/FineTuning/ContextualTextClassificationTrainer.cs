@@ -104,8 +104,7 @@ public sealed class ContextualTextClassificationTrainer : IEstimator<ContextualT
             var encoded = train.Select(r => transformer.Encode(r.First, r.Second)).ToArray();
             Tensor BatchLoss(int[] batch)
             {
-                using var tokens = TokenBatch.Create(batch.Select(i => encoded[i].Ids).ToArray(), batch.Select(i => encoded[i].TypeIds).ToArray(), tokenizer.PadId);
-                var logits = model.forward(tokens.Ids, tokens.Mask, tokens.Types);
+                var logits = model.forward(batch.Select(i => encoded[i]).ToArray());
                 if (_binary)
                 {
                     using var target = tensor(batch.Select(i => (float)train[i].Label).ToArray());

@@ -121,8 +121,7 @@ public sealed class ContextualTextClassificationTransformer : ContextualTransfor
         using (var scope = NewDisposeScope())
         using (no_grad())
         {
-            using var tokens = TokenBatch.Create(encodings.Select(e => e.Ids).ToArray(), encodings.Select(e => e.TypeIds).ToArray(), _tokenizer.PadId);
-            var logits = _model.forward(tokens.Ids, tokens.Mask, tokens.Types);
+            var logits = _model.forward(encodings);
             if (!IsBinary)
                 logits = logits.softmax(-1);
             flat = logits.contiguous().data<float>().ToArray();

@@ -12,7 +12,7 @@ namespace MLNetContextual;
 /// one logit per class (one in all for binary). With a learned scalar mix, ELMo's recipe: γ · Σ_j softmax(w)_j · h_j over
 /// all the encoder's layers, mean-pooled over the real tokens. A frozen encoder runs in eval mode without gradients.
 /// </summary>
-internal sealed class SequenceClassifier : nn.Module<Tensor, Tensor, Tensor, Tensor>
+internal sealed class SequenceClassifier : nn.Module<IReadOnlyList<EncodedText>, Tensor>
 {
     private readonly nn.Module bert;          // "bert": the key prefix BertForSequenceClassification gives the encoder
     private readonly Dropout dropout;
@@ -44,8 +44,8 @@ internal sealed class SequenceClassifier : nn.Module<Tensor, Tensor, Tensor, Ten
     public ScalarMix Mix => scalar_mix;
     public Linear Head => classifier;
 
-    /// <summary>(B, T) ids, mask and token types → (B, outputs) logits.</summary>
-    public override Tensor forward(Tensor inputIds, Tensor attentionMask, Tensor tokenTypeIds)
+    /// <summary>A batch of tokenized texts → (B, outputs) logits.</summary>
+    public override Tensor forward(IReadOnlyList<EncodedText> batch)
     {
         using var scope = NewDisposeScope();
         EncoderOutput output;
@@ -54,22 +54,22 @@ internal sealed class SequenceClassifier : nn.Module<Tensor, Tensor, Tensor, Ten
             if (bert.training)
                 bert.eval();   // no dropout inside a frozen encoder
             using (no_grad())
-                output = Encoder.Encode(inputIds, attentionMask, tokenTypeIds);
+                output = Encoder.Encode(batch);
         }
         else
-            output = Encoder.Encode(inputIds, attentionMask, tokenTypeIds);
+            output = Encoder.Encode(batch);
 
         Tensor pooled;
         if (scalar_mix != null)
-            pooled = MeanOverTokens(scalar_mix.forward(output.Layers), attentionMask);   // (B, H)
+            pooled = MeanOverTokens(scalar_mix.forward(output.Layers), output.Mask);   // (B, H)
         else
-            pooled = output.Pooled ?? MeanOverTokens(output.Layers[^1], attentionMask);
+            pooled = output.Pooled ?? MeanOverTokens(output.Layers[^1], output.Mask);
         return classifier.forward(dropout.forward(pooled)).MoveToOuterDisposeScope();
     }
 
     private static Tensor MeanOverTokens(Tensor states, Tensor mask)
     {
-        var m = mask.to(states.dtype).unsqueeze(-1);                       // (B, T, 1)
+        var m = mask.unsqueeze(-1);                       // (B, T, 1)
         return states.mul(m).sum(1).div(m.sum(1).clamp_min(1));            // (B, H)
     }
 }

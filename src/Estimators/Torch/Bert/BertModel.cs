@@ -74,28 +74,22 @@ public sealed class BertModel : Module<Tensor, Tensor, Tensor, (Tensor LastHidde
     /// <inheritdoc />
     public nn.Module AsModule() => this;
 
-    /// <summary>Hidden states of the embeddings and of every layer (Hugging Face's <c>output_hidden_states</c>), and the pooled vector.</summary>
-    /// <param name="inputIds">(B, T) int64 word-piece ids.</param>
-    /// <param name="attentionMask">(B, T) 1 for real tokens, 0 for padding; null: all real.</param>
-    /// <param name="tokenTypeIds">(B, T) int64 segment ids; null: all 0.</param>
-    public EncoderOutput Encode(Tensor inputIds, Tensor attentionMask, Tensor tokenTypeIds)
+    /// <summary>Hidden states of the embeddings and of every layer (Hugging Face's <c>output_hidden_states</c>), and the
+    /// pooled vector, for a batch of WordPiece inputs (padded here; the pad id is irrelevant under the mask).</summary>
+    public EncoderOutput Encode(IReadOnlyList<EncodedText> batch)
     {
-        ArgumentNullException.ThrowIfNull(inputIds);
-        if (inputIds.dim() != 2)
-            throw new ArgumentException($"input_ids must be (batch, tokens); got shape [{string.Join(", ", inputIds.shape)}].", nameof(inputIds));
+        ArgumentNullException.ThrowIfNull(batch);
         using var scope = NewDisposeScope();
-        var mask = attentionMask ?? ones_like(inputIds);
-        var types = tokenTypeIds ?? zeros_like(inputIds);
-        CheckSameShape(inputIds, mask, "attention_mask");
-        CheckSameShape(inputIds, types, "token_type_ids");
-        var hidden = embeddings.call(inputIds, types);                                     // (B, T, H)
-        var additive = (1.0 - mask.to(hidden.dtype)).mul(finfo(hidden.dtype).min).unsqueeze(1).unsqueeze(1);
+        using var tokens = TokenBatch.Create(batch.Select(e => e.Ids).ToArray(), batch.Select(e => e.TypeIds).ToArray(), padId: 0);
+        var hidden = embeddings.call(tokens.Ids, tokens.Types);                           // (B, T, H)
+        var mask = tokens.Mask.to(hidden.dtype);                                           // (B, T)
+        var additive = (1.0 - mask).mul(finfo(hidden.dtype).min).unsqueeze(1).unsqueeze(1);
         var layers = new List<Tensor> { hidden };
         layers.AddRange(encoder.ForwardAll(hidden, additive));                            // L + 1 × (B, T, H)
         var pooled = pooler.call(layers[^1]);                                              // (B, H)
         foreach (var l in layers)
             l.MoveToOuterDisposeScope();
-        return new EncoderOutput(layers, pooled.MoveToOuterDisposeScope());
+        return new EncoderOutput(layers, mask.MoveToOuterDisposeScope(), pooled.MoveToOuterDisposeScope());
     }
 
     private static void CheckSameShape(Tensor ids, Tensor other, string name)

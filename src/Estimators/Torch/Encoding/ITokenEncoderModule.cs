@@ -18,15 +18,15 @@ public interface ITokenEncoderModule : IDisposable
     /// <summary>The module itself (for parameters, train/eval, state dicts).</summary>
     nn.Module AsModule();
 
-    /// <summary>Encodes a batch.</summary>
-    /// <param name="inputIds">(B, T) int64 token ids, padded.</param>
-    /// <param name="attentionMask">(B, T) int64: 1 for real tokens, 0 for padding.</param>
-    /// <param name="tokenTypeIds">(B, T) int64 segment ids.</param>
-    /// <returns>Every layer's (B, T, H) states and, when the encoder has one, its pooled (B, H) sentence vector.</returns>
-    EncoderOutput Encode(Tensor inputIds, Tensor attentionMask, Tensor tokenTypeIds);
+    /// <summary>Encodes a batch of tokenized texts (from the encoder's <see cref="ITextTokenizer"/>), padded to the
+    /// longest: the module builds its own input tensors (BERT: ids, mask, token types; ELMo: character ids).</summary>
+    /// <returns>Every layer's (B, T, H) states, the (B, T) mask of real tokens, and, when the encoder has one, its pooled
+    /// (B, H) sentence vector.</returns>
+    EncoderOutput Encode(IReadOnlyList<EncodedText> batch);
 }
 
 /// <summary>What <see cref="ITokenEncoderModule.Encode"/> returns; the tensors belong to the caller's dispose scope.</summary>
 /// <param name="Layers">(B, T, H) per layer, layer 0 first.</param>
+/// <param name="Mask">(B, T) float: 1 for real tokens, 0 for padding.</param>
 /// <param name="Pooled">(B, H): the encoder's own pooled vector (BERT: tanh(Dense(h_[CLS]))); null when it has none.</param>
-public sealed record EncoderOutput(IReadOnlyList<Tensor> Layers, Tensor Pooled);
+public sealed record EncoderOutput(IReadOnlyList<Tensor> Layers, Tensor Mask, Tensor Pooled);

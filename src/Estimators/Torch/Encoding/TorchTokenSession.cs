@@ -59,8 +59,7 @@ internal sealed class TorchTokenSession : ITokenEncoder
                 using var threads = _threads is int t ? TorchThreads.Use(t) : null;
                 using var scope = NewDisposeScope();
                 using var grad = no_grad();
-                using var batch = TokenBatch.Create(rows.Select(i => texts[i].Ids).ToArray(), rows.Select(i => texts[i].TypeIds).ToArray(), _tokenizer.PadId);
-                var output = _module.Encode(batch.Ids, batch.Mask, batch.Types);
+                var output = _module.Encode(rows.Select(i => texts[i]).ToArray());
                 var stacked = stack(layers.Select(l => output.Layers[l]).ToArray());   // (L, B, T, H)
                 width = (int)stacked.shape[2];
                 data = stacked.contiguous().data<float>().ToArray();
