@@ -145,19 +145,13 @@ public sealed class ContextualTextClassificationTrainer : IEstimator<ContextualT
     private DataViewSchema.Column CheckColumns(DataViewSchema schema, string where)
     {
         var o = _options;
-        try
-        {
-            SchemaChecks.RequireText(schema, o.Sentence1ColumnName);
-            if (o.Sentence2ColumnName != null)
-                SchemaChecks.RequireText(schema, o.Sentence2ColumnName);
-            return _binary
-                ? SchemaChecks.Require(schema, o.LabelColumnName, ExpectedLabel, t => t is BooleanDataViewType)
-                : SchemaChecks.Require(schema, o.LabelColumnName, ExpectedLabel, t => t is KeyDataViewType k && k.RawType == typeof(uint));
-        }
-        catch (ArgumentOutOfRangeException e) when (where != "training data")
-        {
-            throw new ArgumentOutOfRangeException(nameof(o.ValidationSet), $"{where}: {e.Message.Split(" (Parameter")[0]}");
-        }
+        string context = where == "training data" ? null : where;   // the main input's errors carry no prefix
+        SchemaChecks.RequireText(schema, o.Sentence1ColumnName, context);
+        if (o.Sentence2ColumnName != null)
+            SchemaChecks.RequireText(schema, o.Sentence2ColumnName, context);
+        return _binary
+            ? SchemaChecks.Require(schema, o.LabelColumnName, ExpectedLabel, t => t is BooleanDataViewType, context)
+            : SchemaChecks.Require(schema, o.LabelColumnName, ExpectedLabel, t => t is KeyDataViewType k && k.RawType == typeof(uint), context);
     }
 
     /// <summary>A training row: the texts and the 0-based class (binary: 0 or 1).</summary>
