@@ -15,6 +15,7 @@ var verbs = new Dictionary<string, Func<string[], int>>(StringComparer.OrdinalIg
     ["finetune-squad"] = FineTuningBench.Squad,
     ["finetune-predict"] = FineTuningBench.Predict,
     ["topics-20ng"] = MLNetContextual.Bench.Topics.TopicModelBench.Run,
+    ["cache-snippet"] = MLNetContextual.Bench.Embedding.CacheSnippetBench.Run,
 };
 
 if (args.Length == 0 || !verbs.TryGetValue(args[0], out var run))
