@@ -42,9 +42,11 @@ internal static class HuggingFaceCheckpoint
     }
 
     /// <summary>A Hugging Face BERT config.json: at most 16 MB of JSON (a UTF-8 byte order mark is skipped), model_type "bert", valid sizes.</summary>
-    internal static BertConfig ReadConfig(string configPath)
+    internal static BertConfig ReadConfig(string configPath) => ReadConfig(ReadJsonText(configPath), configPath);
+
+    /// <summary>A config.json's text (see <see cref="ReadConfig(string)"/>); <paramref name="configPath"/> names it in errors.</summary>
+    internal static BertConfig ReadConfig(string json, string configPath)
     {
-        string json = ReadJsonText(configPath);
         try
         {
             using (var doc = JsonDocument.Parse(json))
@@ -56,7 +58,16 @@ internal static class HuggingFaceCheckpoint
                 if (doc.RootElement.TryGetProperty("position_embedding_type", out var pe) && (pe.ValueKind != JsonValueKind.String || pe.GetString() != "absolute"))
                     throw new NotSupportedException($"{configPath} says position_embedding_type {pe.GetRawText()}; BertModel has absolute position embeddings only.");
             }
-            return WeightNames.Validated(BertConfig.FromJson(json), configPath);
+            BertConfig config;
+            try
+            {
+                config = BertConfig.FromJson(json);
+            }
+            catch (ArgumentOutOfRangeException e)
+            {
+                throw new InvalidDataException($"The BERT configuration of '{configPath}' is invalid: {e.Message.Split(" (Parameter")[0]}", e);
+            }
+            return WeightNames.Validated(config, configPath);
         }
         catch (JsonException e)
         {
@@ -71,7 +82,12 @@ internal static class HuggingFaceCheckpoint
         long length = new FileInfo(path).Length;
         if (length > MaxJsonBytes)
             throw new InvalidDataException($"{path} is {length} bytes; expected a JSON file of at most {MaxJsonBytes} bytes.");
-        var bytes = File.ReadAllBytes(path);
+        return DecodeJson(File.ReadAllBytes(path), path);
+    }
+
+    /// <summary>UTF-8 text with a byte order mark skipped; not UTF-8 is an error naming <paramref name="path"/>.</summary>
+    internal static string DecodeJson(byte[] bytes, string path)
+    {
         int skip = bytes.Length >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0;
         try
         {
@@ -120,7 +136,7 @@ internal static class HuggingFaceCheckpoint
     /// "PK\x03\x04") whose entries fit in it; failures of the unpickler on a malformed file become an
     /// <see cref="InvalidDataException"/> naming the file; non-float tensors are skipped, float ones must be finite.
     /// </summary>
-    private static Dictionary<string, WeightTensor> ReadPickle(string path)
+    internal static Dictionary<string, WeightTensor> ReadPickle(string path)
     {
         CheckTorchZip(path);
         TorchRuntime.EnsureLoaded();
@@ -129,7 +145,7 @@ internal static class HuggingFaceCheckpoint
         {
             table = TorchSharp.PyBridge.PyTorchUnpickler.UnpickleStateDict(path);
         }
-        catch (Exception e) when (e is not (OutOfMemoryException or InvalidDataException or NotSupportedException))
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
             throw new InvalidDataException($"'{path}' is not a readable PyTorch state dict: the unpickler failed with {e.GetType().Name}: {e.Message}", e);
         }

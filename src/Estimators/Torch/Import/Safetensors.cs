@@ -12,6 +12,8 @@ namespace MLNetContextual.Torch.Import;
 /// </summary>
 internal static class Safetensors
 {
+    private static readonly UTF8Encoding StrictUtf8 = new(false, throwOnInvalidBytes: true);
+
     /// <summary>The largest JSON header read (the reference implementation's limit is 100 MB).</summary>
     internal const long MaxHeaderBytes = 100_000_000;
 
@@ -25,10 +27,16 @@ internal static class Safetensors
     public static Dictionary<string, WeightTensor> Read(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"Could not find the safetensors file '{path}'.", path);
-        using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read);
-        long fileLength = RandomAccess.GetLength(handle);
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        return Read(stream, path);
+    }
+
+    /// <summary>Reads every tensor from a seekable stream (see <see cref="Read(string)"/>); <paramref name="path"/> names it in errors.</summary>
+    public static Dictionary<string, WeightTensor> Read(Stream handle, string path)
+    {
+        long fileLength = handle.Length;
         Span<byte> lengthBytes = stackalloc byte[8];
-        if (fileLength < 8 || RandomAccess.Read(handle, lengthBytes, 0) != 8)
+        if (fileLength < 8 || ReadAt(handle, lengthBytes, 0) != 8)
             throw new InvalidDataException($"'{path}' is not a safetensors file: expected an 8-byte header length; found a {fileLength}-byte file.");
         long headerLength = BitConverter.ToInt64(lengthBytes);
         if (headerLength < 2 || headerLength > fileLength - 8 || headerLength > MaxHeaderBytes)
@@ -38,6 +46,14 @@ internal static class Safetensors
         ReadExactly(handle, header, 8, path);
         long dataStart = 8 + headerLength, dataLength = fileLength - dataStart;
 
+        try
+        {
+            StrictUtf8.GetCharCount(header);
+        }
+        catch (DecoderFallbackException e)
+        {
+            throw new InvalidDataException($"The header of '{path}' (bytes 8 to {dataStart}) is not UTF-8: invalid bytes at header byte {e.Index}; expected UTF-8 JSON.", e);
+        }
         JsonDocument json;
         try
         {
@@ -128,11 +144,17 @@ internal static class Safetensors
         return (entry.Name, dtype, shape, offsets[0], offsets[1], size);
     }
 
-    private static void ReadExactly(Microsoft.Win32.SafeHandles.SafeFileHandle handle, Span<byte> buffer, long offset, string path)
+    private static int ReadAt(Stream stream, Span<byte> buffer, long offset)
+    {
+        stream.Position = offset;
+        return stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+    }
+
+    private static void ReadExactly(Stream handle, Span<byte> buffer, long offset, string path)
     {
         while (!buffer.IsEmpty)
         {
-            int n = RandomAccess.Read(handle, buffer, offset);
+            int n = ReadAt(handle, buffer, offset);
             if (n <= 0) throw new InvalidDataException($"'{path}' ended at byte {offset}, {buffer.Length} bytes short.");
             buffer = buffer[n..];
             offset += n;
