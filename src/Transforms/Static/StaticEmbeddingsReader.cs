@@ -92,23 +92,15 @@ internal static class StaticEmbeddingsReader
             CheckHeaderFits(count, dimension, format, stream.Length - afterFirst, name);
 
         var context = new TextContext(name, options.AllowNonFiniteValues);
-        try
+        if (format == StaticEmbeddingsFormat.Word2VecBinary)
         {
-            if (format == StaticEmbeddingsFormat.Word2VecBinary)
-            {
-                stream.Position = afterFirst;
-                return ReadBinary(stream, afterFirst, count, dimension, context);
-            }
-            stream.Position = format == StaticEmbeddingsFormat.GloVeText ? start : afterFirst;
-            using var reader = new StreamReader(stream, StrictUtf8, false, 1 << 16, leaveOpen: true);
-            return format == StaticEmbeddingsFormat.GloVeText
-                ? ReadGloVe(reader, context)
-                : ReadHeaderedText(reader, count, dimension, format, context);
+            stream.Position = afterFirst;
+            return ReadBinary(stream, afterFirst, count, dimension, context);
         }
-        catch (DecoderFallbackException e)
-        {
-            throw new InvalidDataException($"'{name}' is not valid UTF-8 text near line {Math.Max(context.Line, 1)} (read as {format}): expected UTF-8, found invalid bytes.", e);
-        }
+        bool glove = format == StaticEmbeddingsFormat.GloVeText;
+        stream.Position = glove ? start : afterFirst;
+        var reader = new Utf8LineReader(stream, name, stream.Position, lineNumber: glove ? 0 : 1);
+        return glove ? ReadGloVe(reader, context) : ReadHeaderedText(reader, count, dimension, format, context);
     }
 
     /// <summary>Skips a UTF-8 byte order mark (its length, 3, or 0); UTF-16/32 marks are an error.</summary>
@@ -218,7 +210,7 @@ internal static class StaticEmbeddingsReader
         return Build(words, vectors, dimension, StaticEmbeddingsFormat.Word2VecBinary, name);
     }
 
-    private static StaticEmbeddings ReadHeaderedText(StreamReader reader, int count, int dimension, StaticEmbeddingsFormat format, TextContext context)
+    private static StaticEmbeddings ReadHeaderedText(Utf8LineReader reader, int count, int dimension, StaticEmbeddingsFormat format, TextContext context)
     {
         string name = context.Name;
         var words = new string[count];
@@ -243,7 +235,7 @@ internal static class StaticEmbeddingsReader
         return Build(words, vectors, dimension, format, name);
     }
 
-    private static StaticEmbeddings ReadGloVe(StreamReader reader, TextContext context)
+    private static StaticEmbeddings ReadGloVe(Utf8LineReader reader, TextContext context)
     {
         string name = context.Name;
         // No header: the dimension is the most common field count among the first lines, minus the word.

