@@ -41,10 +41,13 @@ switch (args[0])
     }
     case "afl" when args.Length == 2:
     {
-        var target = FuzzTargets.Get(args[1]);
-        target.Seeds();   // load what the seeds load (TorchSharp for pytorch-bin) before the fork server starts
+        // Nothing of the instrumented assemblies may run before SharpFuzz maps afl's shared memory: their module
+        // initializers write to it. So the target (whose table builds a BertConfig) is looked up on the first input.
+        string name = args[1];
+        FuzzTarget target = null;
         SharpFuzz.Fuzzer.OutOfProcess.Run(stream =>
         {
+            target ??= FuzzTargets.Get(name);
             using var m = new MemoryStream();
             stream.CopyTo(m);
             try

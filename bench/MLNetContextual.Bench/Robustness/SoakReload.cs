@@ -81,7 +81,8 @@ internal static class SoakReload
                 var files = Directory.EnumerateFileSystemEntries(tmp, "*", SearchOption.AllDirectories).ToList();
                 long tmpBytes = files.Where(File.Exists).Sum(f => new FileInfo(f).Length);
                 Console.WriteLine(FormattableString.Invariant(
-                    $"{Tag} cycle={c} rssMB={ReadRssKb() / 1024.0:F1} managedMB={GC.GetTotalMemory(false) / 1048576.0:F1} tmpEntries={files.Count} tmpMB={tmpBytes / 1048576.0:F1} mismatches={mismatches} seconds={clock.Elapsed.TotalSeconds:F1}"));
+                    $"{Tag} cycle={c} rssMB={ReadRssKb() / 1024.0:F1} managedMB={GC.GetTotalMemory(false) / 1048576.0:F1} tmpEntries={files.Count} tmpMB={tmpBytes / 1048576.0:F1} mismatches={mismatches} seconds={clock.Elapsed.TotalSeconds:F1}")
+                    + (files.Count > 0 ? " tmp: " + string.Join(", ", files.Take(8).Select(f => Path.GetRelativePath(tmp, f))) : ""));
             }
         }
         return mismatches == 0 ? 0 : 1;
