@@ -275,16 +275,23 @@ public class HostileVectorFileTests
             .Append(ml.Transforms.Text.ApplyStaticWordEmbedding("Features", "Tokens", Sample())).Fit(data);
         string path = dir.File("m.zip");
         ml.Model.Save(model, data.Schema, path);
+        // A crafted zip, not random corruption: the blob is changed and its recorded SHA-256 updated to match.
         using (var zip = ZipFile.Open(path, ZipArchiveMode.Update))
         {
             var entry = zip.Entries.Single(en => en.Name == "StaticEmbeddings.bin");
             byte[] blob;
             using (var s = entry.Open()) { var m = new MemoryStream(); s.CopyTo(m); blob = m.ToArray(); }
             Patch(blob, 8, 0);
-            string name = entry.FullName;
+            string name = entry.FullName, folder = name[..^entry.Name.Length];
             entry.Delete();
-            using var w = zip.CreateEntry(name).Open();
-            w.Write(blob);
+            using (var w = zip.CreateEntry(name).Open()) w.Write(blob);
+            var sums = zip.GetEntry(folder + "Checksums.txt");
+            string text;
+            using (var r = new StreamReader(sums.Open())) text = r.ReadToEnd();
+            string hash = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(blob));
+            text = string.Join("\n", text.Split('\n').Select(l => l.StartsWith("StaticEmbeddings.bin\t", StringComparison.Ordinal) ? "StaticEmbeddings.bin\t" + hash : l));
+            sums.Delete();
+            using (var w = new StreamWriter(zip.CreateEntry(folder + "Checksums.txt").Open())) w.Write(text);
         }
         var e = Assert.ThrowsAny<Exception>(() => new MLContext().Model.Load(path, out _));
         var inner = e;
