@@ -66,8 +66,11 @@ switch (args[0])
         var target = FuzzTargets.Get(args[1]);
         foreach (var file in args[2..])
         {
-            try { target.Run(File.ReadAllBytes(file)); Console.WriteLine($"{file}: accepted"); }
-            catch (Exception e) { Console.WriteLine($"{file}: {(FuzzTarget.IsExpected(e) ? "rejected" : "UNEXPECTED")} {e.GetType().FullName}: {e.Message}"); }
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            string outcome;
+            try { target.Run(File.ReadAllBytes(file)); outcome = "accepted"; }
+            catch (Exception e) { outcome = $"{(FuzzTarget.IsExpected(e) ? "rejected" : "UNEXPECTED")} {e.GetType().FullName}: {e.Message}"; }
+            Console.WriteLine($"{file}: {outcome} ({clock.Elapsed.TotalMilliseconds:F0} ms)");
         }
         return 0;
     }

@@ -191,6 +191,20 @@ public class HostileModelFileTests
     }
 
     [Fact]
+    public void PyTorchBin_CorruptDataPkl_IsCaughtByItsCrc_BeforeTheUnpickler()
+    {
+        // afl's one finding: this byte of the deflated data.pkl sent TorchSharp.PyBridge's unpickler into 0.1–8 s attempts.
+        using var dir = new TempFolder();
+        string path = dir.File("pytorch_model.bin");
+        var bytes = FuzzTargets.Get("pytorch-bin").Seeds()[0];
+        Assert.Equal(0xAE, bytes[396]);
+        bytes[396] = 0xAB;
+        File.WriteAllBytes(path, bytes);
+        var e = Assert.Throws<InvalidDataException>(() => HuggingFaceCheckpoint.ReadPickle(path));
+        Assert.StartsWith($"Entry 'model/data.pkl' of '{path}' is corrupt: expected 311 bytes with CRC-32 ", e.Message);
+    }
+
+    [Fact]
     public void PyTorchBin_CorruptZip_NamesTheFile()
     {
         using var dir = new TempFolder();

@@ -177,9 +177,32 @@ internal static class HuggingFaceCheckpoint
         try
         {
             using var zip = System.IO.Compression.ZipFile.OpenRead(path);
+            var buffer = new byte[1 << 16];
             foreach (var entry in zip.Entries)
+            {
                 if (entry.CompressedLength > length)
                     throw new InvalidDataException($"Entry '{entry.FullName}' of '{path}' claims {entry.CompressedLength} bytes; the file has {length}.");
+                // Inflate and check every entry's CRC-32 before the unpickler sees it (a corrupt data.pkl otherwise sends
+                // it down slow paths). Deflate expands at most ~1032:1, so an entry may not claim more than that.
+                if (entry.Length > 1100L * Math.Max(entry.CompressedLength, 1) + 4096)
+                    throw new InvalidDataException($"Entry '{entry.FullName}' of '{path}' claims {entry.Length} bytes from {entry.CompressedLength} compressed; expected at most 1100 times as many.");
+                uint crc = 0xFFFFFFFF;
+                long read = 0;
+                using (var s = entry.Open())
+                {
+                    int n;
+                    while ((n = s.Read(buffer, 0, buffer.Length)) > 0)
+                    {
+                        read += n;
+                        if (read > entry.Length)
+                            throw new InvalidDataException($"Entry '{entry.FullName}' of '{path}' inflates to more than the {entry.Length} bytes it claims.");
+                        crc = Crc32(crc, buffer.AsSpan(0, n));
+                    }
+                }
+                if (read != entry.Length || ~crc != entry.Crc32)
+                    throw new InvalidDataException(
+                        $"Entry '{entry.FullName}' of '{path}' is corrupt: expected {entry.Length} bytes with CRC-32 {entry.Crc32:X8}; found {read} bytes with CRC-32 {~crc:X8}.");
+            }
             if (!zip.Entries.Any(e => e.FullName.EndsWith("data.pkl", StringComparison.Ordinal)))
                 throw new InvalidDataException($"'{path}' is a zip without a data.pkl entry; expected a torch.save state dict.");
         }
@@ -187,6 +210,19 @@ internal static class HuggingFaceCheckpoint
         {
             throw new InvalidDataException($"'{path}' is not a readable torch.save zip: {e.Message}", e);
         }
+    }
+
+    private static readonly uint[] CrcTable = Enumerable.Range(0, 256).Select(i =>
+    {
+        uint c = (uint)i;
+        for (int k = 0; k < 8; k++) c = (c & 1) != 0 ? 0xEDB88320 ^ (c >> 1) : c >> 1;
+        return c;
+    }).ToArray();
+
+    private static uint Crc32(uint crc, ReadOnlySpan<byte> bytes)
+    {
+        foreach (byte b in bytes) crc = CrcTable[(crc ^ b) & 0xFF] ^ (crc >> 8);
+        return crc;
     }
 
     private static readonly string[] ModelRoots = ["embeddings.", "encoder.", "pooler."];
