@@ -32,7 +32,7 @@ public static class CommandLineApp
         var projectName = new Option<string>("--name") { Description = "Name of the generated projects.", DefaultValueFactory = _ => "MLModel" };
         var log = new Option<string>("--log-file-path") { Description = "Also write every line of progress to this file." };
         var verbosity = new Option<string>("--verbosity") { Description = "q (quiet), m (minimal, default) or diag.", DefaultValueFactory = _ => "m" };
-        var encoder = new Option<string[]>("--encoder") { Description = "Encoders to sweep: minilm (embedded all-MiniLM-L6-v2), an ONNX export folder or .onnx file, or a Hugging Face checkpoint folder (fine-tuning).", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => ["minilm"] };
+        var encoder = new Option<string[]>("--encoder") { Description = "Encoders to sweep: minilm (embedded all-MiniLM-L6-v2), none (FeaturizeText baselines only), an ONNX export folder or .onnx file, or a Hugging Face checkpoint folder (fine-tuning).", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => ["minilm"] };
         var device = new Option<string>("--device") { Description = "cpu, or gpu / gpu:N for the ONNX encoder (needs Microsoft.ML.OnnxRuntime.Gpu; fine-tuning stays on CPU).", DefaultValueFactory = _ => "cpu" };
         var seed = new Option<int>("--seed") { Description = "Random seed (split, trainers).", DefaultValueFactory = _ => 1 };
         var noFineTune = new Option<bool>("--no-fine-tune") { Description = "Leave fine-tuning out of the sweep." };

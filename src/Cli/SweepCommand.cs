@@ -35,13 +35,13 @@ public static class SweepCommand
 
     /// <summary>Runs on <paramref name="console"/>; returns the exit code (0 written, 1 bad input or nothing to keep, 130 interrupted with nothing kept).</summary>
     public static int Execute(SweepSettings settings, IAnsiConsole console, CancellationToken cancel, out OutputWriter.Written written,
-        Action<CandidateResult> afterCandidate = null)
+        Action<CandidateResult> afterCandidate = null, Func<IReadOnlyList<Candidate>, ICandidateSearch> search = null)
     {
         written = null;
         using var view = new SweepConsole(console, settings.Verbosity, settings.LogFile);
         try
         {
-            var runner = new SweepRunner(settings, view, cancel) { AfterCandidate = afterCandidate };
+            var runner = new SweepRunner(settings, view, cancel) { AfterCandidate = afterCandidate, SearchFactory = search };
             var outcome = view.Run(runner.Run);
             written = OutputWriter.Write(outcome);
             Summary(view, outcome, written);

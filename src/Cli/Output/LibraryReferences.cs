@@ -62,7 +62,9 @@ public sealed class LibraryReferences
         return string.Join(Environment.NewLine, lines);
     }
 
-    private static string Relative(string from, string to) => Path.GetRelativePath(from, to).Replace('\\', '/');
+    // Relative inside the repository (the generated project moves with it), absolute from elsewhere.
+    private string Relative(string from, string to) =>
+        (Path.GetFullPath(from).StartsWith(Repository + Path.DirectorySeparatorChar, StringComparison.Ordinal) ? Path.GetRelativePath(from, to) : to).Replace('\\', '/');
 
     private static string FindRepository(string start)
     {

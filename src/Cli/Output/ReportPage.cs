@@ -25,7 +25,7 @@ public static class ReportPage
         string on = o.TestEvaluation != null ? $"the test set ({o.Test.Examples.Count} rows)" : $"the validation rows ({o.Scoring})";
         Plot("leaderboard.png", "Leaderboard", p => ReportPlots.Leaderboard(p, done, o.MetricName));
         if (evaluation?.Confusion != null)
-            Plot("confusion.png", "Confusion matrix", p => ReportPlots.Confusion(p, evaluation.Confusion, evaluation.ClassNames ?? o.ScoreClasses, $"Confusion matrix on {on}"));
+            Plot("confusion.png", "Confusion matrix", p => ReportPlots.Confusion(p, evaluation.Confusion, evaluation.ClassNames ?? o.ScoreClasses, o.TestEvaluation != null ? "Confusion matrix (test set)" : "Confusion matrix (validation rows)"));
         if (evaluation?.BinaryScores is { Count: > 0 } binary)
         {
             Plot("roc.png", "ROC curve", p => ReportPlots.Roc(p, binary));

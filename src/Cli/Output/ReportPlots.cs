@@ -38,16 +38,22 @@ public static class ReportPlots
                 intensities[i, j] = counts[i][j] / total;
         }
         var plot = new Plot();
-        var heatmap = plot.Add.Heatmap(intensities);
-        heatmap.Colormap = new ScottPlot.Colormaps.Blues();
+        var colormap = new ScottPlot.Colormaps.Blues();
+        // Row i (actual) is drawn at y = n - 1 - i so that the first class is on top; each cell shaded by its share of the row.
         for (int i = 0; i < n; i++)
             for (int j = 0; j < n; j++)
             {
-                var text = plot.Add.Text(counts[i][j].ToString("0"), j, n - 1 - i);
+                double y = n - 1 - i;
+                var cell = plot.Add.Rectangle(j - 0.5, j + 0.5, y - 0.5, y + 0.5);
+                cell.FillColor = colormap.GetColor(0.1 + 0.9 * intensities[i, j]);
+                cell.LineWidth = 1;
+                cell.LineColor = Colors.White;
+                var text = plot.Add.Text(counts[i][j].ToString("0"), j, y);
                 text.LabelAlignment = Alignment.MiddleCenter;
-                text.LabelFontSize = n > 10 ? 9 : 14;
+                text.LabelFontSize = n > 10 ? 9 : 16;
                 text.LabelFontColor = intensities[i, j] > 0.5 ? Colors.White : Colors.Black;
             }
+        plot.Axes.SetLimits(-0.5, n - 0.5, -0.5, n - 0.5);
         var positions = Enumerable.Range(0, n).Select(i => (double)i).ToArray();
         plot.Axes.Bottom.SetTicks(positions, names.Select(Short).ToArray());
         plot.Axes.Left.SetTicks(positions.Reverse().ToArray(), names.Select(Short).ToArray());

@@ -21,7 +21,7 @@ public static class SampleScorer
     /// <summary>Up to <paramref name="count"/> sample rows (test, else validation, else training), texts cut to 200 characters.</summary>
     public static List<Example> Pick(SweepOutcome o, int count = 5)
     {
-        var source = (o.Test ?? (o.Valid.Examples.Count > 0 ? o.Valid : o.Train)).Examples;
+        var source = (o.Test?.Examples ?? []).Concat(o.Valid.Examples).Concat(o.Train.Examples);
         static string Cut(string s) => s == null ? null : (s.Length > 200 ? s[..200] : s).Replace('\n', ' ').Replace('\r', ' ').Replace('\t', ' ');
         return source.Take(count).Select(e => e with { Text = Cut(e.Text), Text2 = Cut(e.Text2) }).ToList();
     }

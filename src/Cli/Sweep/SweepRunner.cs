@@ -24,6 +24,7 @@ public sealed class SweepRunner
     private TaskData _all;               // train + valid: what the final model is trained on
     private ITransformer _labelKeys;     // multiclass: class names to keys, fitted once on _all (ByOccurrence)
     private (CandidateResult Result, ITransformer Model)? _bestSoFar;
+    private double _encodingSeconds;     // spent encoding features: shown apart, not charged to the candidate that asked first
 
     /// <summary>A sweep with <paramref name="settings"/>, shown on <paramref name="view"/>; Ctrl+C cancels <paramref name="userCancel"/>.</summary>
     public SweepRunner(SweepSettings settings, SweepConsole view, CancellationToken userCancel)
@@ -93,7 +94,8 @@ public sealed class SweepRunner
         var ml = new MLContext(_s.Seed);
         if (data.Task == TaskKind.Classification && !data.IsBinary)
         {
-            _labelKeys = ml.Transforms.Conversion.MapValueToKey("Label").Fit(DataViews.Labeled(ml, data, _all.Examples));
+            // Keys in the order classes first appear in the file: the Score vector's order, written into ConsumeModel.cs.
+            _labelKeys = ml.Transforms.Conversion.MapValueToKey("Label").Fit(DataViews.Labeled(ml, data, data.Examples));
             VBuffer<ReadOnlyMemory<char>> keys = default;
             _labelKeys.GetOutputSchema(DataViews.Labeled(ml, data, []).Schema)["Label"].GetKeyValues(ref keys);
             outcome.ScoreClasses = keys.DenseValues().Select(k => k.ToString()).ToArray();
@@ -101,7 +103,8 @@ public sealed class SweepRunner
         else if (data.IsBinary)
             outcome.ScoreClasses = [data.Classes.First(c => c != data.PositiveClass), data.PositiveClass];
 
-        var encoders = _s.Encoders.DefaultIfEmpty("minilm").Select(EncoderChoice.Parse).ToList();
+        var encoders = _s.Encoders.DefaultIfEmpty("minilm").Where(e => !e.Equals("none", StringComparison.OrdinalIgnoreCase))
+            .Select(EncoderChoice.Parse).ToList();
         MeasureLengths(encoders, outcome);
         var candidates = Candidates(data, encoders);
         var search = SearchFactory?.Invoke(candidates) ?? new OrderedSearch(candidates);
@@ -198,6 +201,7 @@ public sealed class SweepRunner
     {
         var result = new CandidateResult { Candidate = c };
         var watch = Stopwatch.StartNew();
+        double encodingBefore = _encodingSeconds;
         var ml = new MLContext(_s.Seed);
         using var deadline = new CancellationTokenSource();
         if (enforceDeadline)
@@ -215,7 +219,7 @@ public sealed class SweepRunner
             if (result.Status == CandidateStatus.Skipped)
                 return result;
             result.Status = CandidateStatus.Done;
-            result.Seconds = watch.Elapsed.TotalSeconds;
+            result.Seconds = watch.Elapsed.TotalSeconds - (_encodingSeconds - encodingBefore);
             if (_bestSoFar is not { } best || result.Metric > best.Result.Metric)
                 _bestSoFar = (result, model);
         }
@@ -231,7 +235,7 @@ public sealed class SweepRunner
             result.Note = e.Message.Split('\n')[0];
         }
         if (result.Status != CandidateStatus.Skipped)
-            result.Seconds = watch.Elapsed.TotalSeconds;
+            result.Seconds = watch.Elapsed.TotalSeconds - (_encodingSeconds - encodingBefore);
         return result;
     }
 
@@ -308,6 +312,19 @@ public sealed class SweepRunner
             return cached;
         if (_noFeatures.ContainsKey(encoder))
             return null;
+        var watch = Stopwatch.StartNew();
+        try
+        {
+            return Encode(encoder, data, cancel);
+        }
+        finally
+        {
+            _encodingSeconds += watch.Elapsed.TotalSeconds;
+        }
+    }
+
+    private FeatureSet Encode(EncoderChoice encoder, TaskData data, CancellationToken cancel)
+    {
         var ml = new MLContext(_s.Seed);
         int maxTokens = _outcome.TokenLengths.TryGetValue(encoder.Name, out var lengths) ? lengths.Choose() : Math.Min(256, encoder.MaxPositions);
         int rows = _all.Examples.Count;
