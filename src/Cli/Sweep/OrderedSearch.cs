@@ -15,6 +15,9 @@ public sealed class OrderedSearch : ICandidateSearch
     /// <summary>The candidates passed over and why.</summary>
     public IReadOnlyList<(Candidate Candidate, string Why)> Skipped => _skipped;
 
+    /// <summary>The candidates not reached yet.</summary>
+    public IReadOnlyList<Candidate> Remaining => _queue.ToList();
+
     /// <inheritdoc />
     public Candidate Next(IReadOnlyList<CandidateResult> done, TimeSpan timeLeft, Func<Candidate, double?> estimate)
     {

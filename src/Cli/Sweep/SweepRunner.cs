@@ -124,8 +124,16 @@ public sealed class SweepRunner
             AfterCandidate?.Invoke(result);
         }
         if (search is OrderedSearch ordered)
+        {
             foreach (var (candidate, why) in ordered.Skipped)
                 outcome.Results.Add(new CandidateResult { Candidate = candidate, Status = CandidateStatus.Skipped, Note = why });
+            foreach (var candidate in ordered.Remaining)
+                outcome.Results.Add(new CandidateResult
+                {
+                    Candidate = candidate, Status = CandidateStatus.Skipped,
+                    Note = _userCancel.IsCancellationRequested ? "not reached: stopped by Ctrl+C" : "not reached: the time budget was spent",
+                });
+        }
         outcome.Interrupted = _userCancel.IsCancellationRequested;
 
         var done = outcome.Results.Where(r => r.Status == CandidateStatus.Done).ToList();
