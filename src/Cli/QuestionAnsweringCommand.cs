@@ -59,7 +59,7 @@ public static class QuestionAnsweringCommand
 
             // About 0.9 windows/s per 128 tokens on two cores is what the sample measures; probe this machine instead.
             double rate = encoder.Frozen != null
-                ? FeatureSet.Probe(ml, encoder, train.Take(48).Select(q => new Data.Example(q.Question + " " + q.Context, null, "", 0)).ToList(), false, 384, null)
+                ? FeatureSet.Probe(ml, encoder, train.Take(48).Select(q => new Data.Example(q.Question + " " + q.Context, null, "", 0)).ToList(), false, new EncodingPlan(384, Windows: false), null)
                 : 2;
             double perQuestion = 3.5 / rate;   // a training step ≈ 3 forward passes, plus long contexts' extra windows
             double left = s.TrainTimeSeconds - clock.Elapsed.TotalSeconds - valid.Count / rate;

@@ -64,7 +64,7 @@ public static class ReportPage
         foreach (var note in o.Notes)
             html.Append($"<li>{E(note)}</li>\n");
         foreach (var enc in o.Encodings)
-            html.Append($"<li>Encoded {enc.Rows} rows with {E(enc.Encoder)} at {enc.MaxTokens} tokens in {enc.Seconds:F1} s ({enc.RowsPerSecond:F1} rows/s), once for all its trainers.</li>\n");
+            html.Append($"<li>Encoded {enc.Rows} rows with {E(enc.Encoder)} at {enc.MaxTokens} tokens{(enc.Windows ? " (overlapping windows)" : "")} in {enc.Seconds:F1} s ({enc.RowsPerSecond:F1} rows/s), once for all its trainers.</li>\n");
         html.Append("</ul>\n");
         if (evaluation != null)
         {

@@ -75,17 +75,18 @@ public static class TrainingProject
                 : "// Multiclass: class names to keys (not saved in the model: prediction needs only the text).\ninput = ml.Transforms.Conversion.MapValueToKey(\"Label\").Fit(input).Transform(input);";
         string post = outcome.ScoreClasses != null && !data.IsBinary ? "\n    .Append(ml.Transforms.Conversion.MapKeyToValue(\"PredictedLabel\"))" : "";
         int tokens = outcome.MaxTokens ?? 256;
+        string longText = outcome.LongTextWindows ? ", LongText = LongTextHandling.Windows, WindowOverlap = 64" : "";
         string pipeline = best.Kind switch
         {
             CandidateKind.NGrams => data.IsPair
                 ? $"ml.Transforms.Text.FeaturizeText(\"Features\", new Microsoft.ML.Transforms.Text.TextFeaturizingEstimator.Options(), \"Text\", \"Text2\")\n    .Append({best.Trainer.Code})"
                 : $"ml.Transforms.Text.FeaturizeText(\"Features\", \"Text\")\n    .Append({best.Trainer.Code})",
             CandidateKind.FrozenEncoder => data.IsPair
-                ? $"ml.Transforms.Text.ApplyContextualEmbedding(\"Features1\", \"Text\", new ContextualEmbeddingOptions {{ Encoder = {best.Encoder.FrozenCode}, MaxTokens = {tokens} }})\n" +
-                  $"    .Append(ml.Transforms.Text.ApplyContextualEmbedding(\"Features2\", \"Text2\", new ContextualEmbeddingOptions {{ Encoder = {best.Encoder.FrozenCode}, MaxTokens = {tokens} }}))\n" +
+                ? $"ml.Transforms.Text.ApplyContextualEmbedding(\"Features1\", \"Text\", new ContextualEmbeddingOptions {{ Encoder = {best.Encoder.FrozenCode}, MaxTokens = {tokens}{longText} }})\n" +
+                  $"    .Append(ml.Transforms.Text.ApplyContextualEmbedding(\"Features2\", \"Text2\", new ContextualEmbeddingOptions {{ Encoder = {best.Encoder.FrozenCode}, MaxTokens = {tokens}{longText} }}))\n" +
                   "    .Append(ml.Transforms.Concatenate(\"Features\", \"Features1\", \"Features2\"))\n" +
                   $"    .AppendCacheCheckpoint(ml)   // each text is encoded once, however many passes the trainer makes\n    .Append({best.Trainer.Code})"
-                : $"ml.Transforms.Text.ApplyContextualEmbedding(\"Features\", \"Text\", new ContextualEmbeddingOptions {{ Encoder = {best.Encoder.FrozenCode}, MaxTokens = {tokens} }})\n" +
+                : $"ml.Transforms.Text.ApplyContextualEmbedding(\"Features\", \"Text\", new ContextualEmbeddingOptions {{ Encoder = {best.Encoder.FrozenCode}, MaxTokens = {tokens}{longText} }})\n" +
                   $"    .AppendCacheCheckpoint(ml)   // each text is encoded once, however many passes the trainer makes\n    .Append({best.Trainer.Code})",
             _ => $"ml.{(data.IsBinary ? "BinaryClassification" : "MulticlassClassification")}.Trainers.ContextualTextClassification(new ContextualTextClassificationOptions\n" +
                  $"{{\n    LabelColumnName = \"Label\", Sentence1ColumnName = \"Text\", Sentence2ColumnName = {(data.IsPair ? "\"Text2\"" : "null")},\n" +

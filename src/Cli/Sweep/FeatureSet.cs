@@ -6,6 +6,13 @@ using MLNetContextual.Cli.Terminal;
 
 namespace MLNetContextual.Cli.Sweep;
 
+/// <summary>How texts are fed to the encoder: truncated at MaxTokens, or as overlapping windows of MaxTokens.</summary>
+public sealed record EncodingPlan(int MaxTokens, bool Windows, int Overlap = 64)
+{
+    /// <inheritdoc />
+    public override string ToString() => Windows ? $"windows of {MaxTokens} tokens, overlap {Overlap}" : $"{MaxTokens} tokens";
+}
+
 /// <summary>
 /// A frozen encoder's vectors for every training and validation row, computed once per sweep and held in memory so that
 /// every trainer reads them instead of running the encoder again (what AppendCacheCheckpoint does for one pipeline,
@@ -25,32 +32,36 @@ public sealed class FeatureSet
     public int Dimension { get; init; }
     /// <summary>The MaxTokens encoded with.</summary>
     public int MaxTokens { get; init; }
+    /// <summary>Whether long texts were encoded as overlapping windows (else truncated).</summary>
+    public bool Windows { get; init; }
     /// <summary>Seconds spent encoding.</summary>
     public double Seconds { get; init; }
     /// <summary>Rows per second measured.</summary>
     public double RowsPerSecond { get; init; }
 
     /// <summary>The options of the embedding transform.</summary>
-    public static ContextualEmbeddingOptions Options(EncoderChoice encoder, int maxTokens, int? gpu) => new()
+    public static ContextualEmbeddingOptions Options(EncoderChoice encoder, EncodingPlan plan, int? gpu) => new()
     {
-        Encoder = encoder.Frozen, MaxTokens = maxTokens, GpuDeviceId = gpu, Pooling = ContextualPooling.Mean,
+        Encoder = encoder.Frozen, MaxTokens = plan.MaxTokens, GpuDeviceId = gpu, Pooling = ContextualPooling.Mean,
+        LongText = plan.Windows ? LongTextHandling.Windows : LongTextHandling.Truncate, WindowOverlap = plan.Overlap,
     };
 
     /// <summary>The embedding estimator(s): "Features" from Text, or "Features1" + "Features2" concatenated for pairs.</summary>
-    public static IEstimator<ITransformer> Estimator(MLContext ml, EncoderChoice encoder, int maxTokens, int? gpu, bool pair) => pair
-        ? ml.Transforms.Text.ApplyContextualEmbedding("Features1", "Text", Options(encoder, maxTokens, gpu))
-            .Append(ml.Transforms.Text.ApplyContextualEmbedding("Features2", "Text2", Options(encoder, maxTokens, gpu)))
+    public static IEstimator<ITransformer> Estimator(MLContext ml, EncoderChoice encoder, EncodingPlan plan, int? gpu, bool pair) => pair
+        ? ml.Transforms.Text.ApplyContextualEmbedding("Features1", "Text", Options(encoder, plan, gpu))
+            .Append(ml.Transforms.Text.ApplyContextualEmbedding("Features2", "Text2", Options(encoder, plan, gpu)))
             .Append(ml.Transforms.Concatenate("Features", "Features1", "Features2"))
-        : ml.Transforms.Text.ApplyContextualEmbedding("Features", "Text", Options(encoder, maxTokens, gpu));
+        : ml.Transforms.Text.ApplyContextualEmbedding("Features", "Text", Options(encoder, plan, gpu));
 
     /// <summary>Rows per second of the encoder at <paramref name="maxTokens"/>, timed on up to 48 rows spread over the data.</summary>
-    public static double Probe(MLContext ml, EncoderChoice encoder, IReadOnlyList<Example> rows, bool pair, int maxTokens, int? gpu)
+    public static double Probe(MLContext ml, EncoderChoice encoder, IReadOnlyList<Example> rows, bool pair, EncodingPlan plan, int? gpu)
     {
         int step = Math.Max(1, rows.Count / 48);
         var sample = rows.Where((_, i) => i % step == 0).Take(48).ToList();
         var view = DataViews.Text(ml, sample, pair);
-        var embed = Estimator(ml, encoder, maxTokens, gpu, pair).Fit(view);
-        Read(embed.Transform(view), sample.Count, CancellationToken.None, null);   // warm-up: loads the session
+        var embed = Estimator(ml, encoder, plan, gpu, pair).Fit(view);
+        var warm = DataViews.Text(ml, sample.Take(2), pair);
+        Read(embed.Transform(warm), 2, CancellationToken.None, null);   // warm-up: loads the session
         var watch = Stopwatch.StartNew();
         Read(embed.Transform(view), sample.Count, CancellationToken.None, null);
         return sample.Count / Math.Max(1e-3, watch.Elapsed.TotalSeconds);
@@ -58,18 +69,18 @@ public sealed class FeatureSet
 
     /// <summary>Encodes the training and validation rows with progress and ETA; cancellable between rows.</summary>
     public static FeatureSet Encode(MLContext ml, EncoderChoice encoder, IReadOnlyList<Example> train, IReadOnlyList<Example> valid,
-        bool pair, int maxTokens, int? gpu, SweepConsole view, CancellationToken cancel)
+        bool pair, EncodingPlan plan, int? gpu, SweepConsole view, CancellationToken cancel)
     {
         var all = train.Concat(valid).ToList();
         var input = DataViews.Text(ml, all, pair);
-        var embed = Estimator(ml, encoder, maxTokens, gpu, pair).Fit(input);
+        var embed = Estimator(ml, encoder, plan, gpu, pair).Fit(input);
         var watch = Stopwatch.StartNew();
         var vectors = Read(embed.Transform(input), all.Count, cancel,
-            done => view.Progress($"Encoding rows ({encoder.Name}, {maxTokens} tokens)", done, all.Count));
+            done => view.Progress($"Encoding rows ({encoder.Name}, {plan})", done, all.Count));
         double seconds = watch.Elapsed.TotalSeconds;
         return new FeatureSet
         {
-            Encoder = encoder, Embed = embed, MaxTokens = maxTokens, Seconds = seconds, RowsPerSecond = all.Count / Math.Max(1e-3, seconds),
+            Encoder = encoder, Embed = embed, MaxTokens = plan.MaxTokens, Windows = plan.Windows, Seconds = seconds, RowsPerSecond = all.Count / Math.Max(1e-3, seconds),
             Train = vectors[..train.Count], Valid = vectors[train.Count..], Dimension = vectors.Length > 0 ? vectors[0].Length : 0,
         };
     }

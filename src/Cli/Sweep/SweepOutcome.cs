@@ -46,10 +46,12 @@ public sealed class SweepOutcome
     public List<SamplePrediction> Samples { get; set; } = new();
     /// <summary>The MaxTokens of the chosen pipeline's encoder (frozen or fine-tuned), if any.</summary>
     public int? MaxTokens { get; set; }
+    /// <summary>Whether the chosen frozen encoder reads long texts as overlapping windows.</summary>
+    public bool LongTextWindows { get; set; }
 }
 
 /// <summary>One encoding of the sweep's rows.</summary>
-public sealed record FeatureSetRecord(string Encoder, int Rows, int MaxTokens, double Seconds, double RowsPerSecond);
+public sealed record FeatureSetRecord(string Encoder, int Rows, int MaxTokens, bool Windows, double Seconds, double RowsPerSecond);
 
 /// <summary>A prediction of the saved model, as the generated consumption project prints it.</summary>
 public sealed record SamplePrediction(string Text, string Text2, string Predicted, float Score, string Line);

@@ -24,6 +24,7 @@ public sealed class SweepRunner
     private TaskData _all;               // train + valid: what the final model is trained on
     private ITransformer _labelKeys;     // multiclass: class names to keys, fitted once on _all (ByOccurrence)
     private (CandidateResult Result, ITransformer Model)? _bestSoFar;
+    private int _fineTuneTokens;
     private double _encodingSeconds;     // spent encoding features: shown apart, not charged to the candidate that asked first
 
     /// <summary>A sweep with <paramref name="settings"/>, shown on <paramref name="view"/>; Ctrl+C cancels <paramref name="userCancel"/>.</summary>
@@ -309,7 +310,7 @@ public sealed class SweepRunner
         var train = Keyed(DataViews.Features(ml, data, _outcome.Train.Examples, features.Train, features.Dimension));
         var valid = Keyed(DataViews.Features(ml, data, _outcome.Valid.Examples, features.Valid, features.Dimension));
         var head = Score(ml, c.Trainer.Create(ml), train, valid, result, data);
-        result.Note = $"{features.MaxTokens} tokens";
+        result.Note = features.Windows ? $"windows of {features.MaxTokens} tokens" : $"{features.MaxTokens} tokens";
         return Chain(features.Embed, head, Post(ml, head, train));
     }
 
@@ -334,35 +335,53 @@ public sealed class SweepRunner
     private FeatureSet Encode(EncoderChoice encoder, TaskData data, CancellationToken cancel)
     {
         var ml = new MLContext(_s.Seed);
-        int maxTokens = _outcome.TokenLengths.TryGetValue(encoder.Name, out var lengths) ? lengths.Choose() : Math.Min(256, encoder.MaxPositions);
         int rows = _all.Examples.Count;
-        double rate = FeatureSet.Probe(ml, encoder, _all.Examples, data.IsPair, maxTokens, _s.GpuDevice);
-        _rowsPerSecond[encoder] = rate * maxTokens / 128.0;   // fine-tuning runs at 128 tokens
-        double allowance = Math.Max(0, Left) * 0.6, estimate = rows / rate;
-        int chosen = maxTokens;
-        while (estimate > allowance && chosen > 128)
+        _outcome.TokenLengths.TryGetValue(encoder.Name, out var lengths);
+        // Plans from the most faithful to the cheapest: windows over long texts, then truncation at the chosen length,
+        // halved down to 128 tokens. One probe gives the encoder's speed in tokens/s; each plan's cost follows from the
+        // measured token lengths.
+        int chosen = lengths?.Choose() ?? Math.Min(256, encoder.MaxPositions);
+        var plans = new List<EncodingPlan>();
+        if (lengths is { IsLong: true })
+            plans.Add(new EncodingPlan(Math.Min(256, encoder.MaxPositions), Windows: true));
+        for (int t = chosen; ; t = Math.Max(128, t / 2))
         {
-            chosen = Math.Max(128, chosen / 2);
-            estimate = rows / (rate * maxTokens / chosen);   // encoder cost grows about linearly with length here
+            plans.Add(new EncodingPlan(t, Windows: false));
+            if (t <= 128)
+                break;
         }
-        if (estimate > allowance)
+        double Tokens(EncodingPlan p) => lengths?.TokensPerText(p.Windows, p.MaxTokens, p.Overlap) ?? p.MaxTokens;
+        double rate = FeatureSet.Probe(ml, encoder, _all.Examples, data.IsPair, plans[0], _s.GpuDevice);
+        double tokensPerSecond = rate * Tokens(plans[0]) * (data.IsPair ? 2 : 1);
+        _rowsPerSecond[encoder] = tokensPerSecond / 128.0;   // fine-tuning runs at 128 tokens
+        double allowance = Math.Max(0, Left) * 0.6;
+        double Estimate(EncodingPlan p) => rows * Tokens(p) * (data.IsPair ? 2 : 1) / tokensPerSecond;
+        var plan = plans.FirstOrDefault(p => Estimate(p) <= allowance);
+        if (plan == null)
         {
-            string why = $"encoding {rows} rows would take about {estimate:F0} s ({rate * maxTokens / chosen:F1} rows/s at {chosen} tokens); " +
+            var cheapest = plans[^1];
+            string why = $"encoding {rows} rows would take about {Estimate(cheapest):F0} s even at {cheapest} ({tokensPerSecond:F0} tokens/s here); " +
                 $"{Math.Max(0, Left):F0} s left";
             _noFeatures[encoder] = why;
             _outcome.Notes.Add($"{encoder.Name}: frozen-encoder candidates skipped: {why}.");
             _view.Warn($"{encoder.Name}: {why}; its candidates are skipped (raise --train-time to include them).");
             return null;
         }
-        if (chosen != maxTokens)
+        if (plan != plans[0])
         {
-            string note = $"{encoder.Name}: MaxTokens lowered from {maxTokens} to {chosen} so that encoding fits the budget (about {estimate:F0} s).";
+            string note = $"{encoder.Name}: {plans[0]} would take about {Estimate(plans[0]):F0} s of the {allowance:F0} s this step may use; encoding with {plan} instead (about {Estimate(plan):F0} s).";
             _outcome.Notes.Add(note);
             _view.Info(note);
         }
-        var set = FeatureSet.Encode(ml, encoder, _outcome.Train.Examples, _outcome.Valid.Examples, data.IsPair, chosen, _s.GpuDevice, _view, cancel);
-        _rowsPerSecond[encoder] = set.RowsPerSecond * chosen / 128.0;
-        _outcome.Encodings.Add(new FeatureSetRecord(encoder.Name, rows, chosen, set.Seconds, set.RowsPerSecond));
+        else if (plan.Windows)
+        {
+            string note = $"{encoder.Name}: long texts encoded as {plan}, mean-pooled over all windows (about {Estimate(plan):F0} s).";
+            _outcome.Notes.Add(note);
+            _view.Info(note);
+        }
+        var set = FeatureSet.Encode(ml, encoder, _outcome.Train.Examples, _outcome.Valid.Examples, data.IsPair, plan, _s.GpuDevice, _view, cancel);
+        _rowsPerSecond[encoder] = set.RowsPerSecond * Tokens(plan) * (data.IsPair ? 2 : 1) / 128.0;
+        _outcome.Encodings.Add(new FeatureSetRecord(encoder.Name, rows, plan.MaxTokens, plan.Windows, set.Seconds, set.RowsPerSecond));
         _view.Info($"Encoded {rows} rows with {encoder.Name} in {set.Seconds:F1} s ({set.RowsPerSecond:F1} rows/s); every trainer reuses them.");
         return _features[encoder] = set;
     }
@@ -385,7 +404,7 @@ public sealed class SweepRunner
         var valid = Prepare(ml, data, _outcome.Valid.Examples);
         double? perEpoch = Estimate(c);
         int epochs = perEpoch is double e ? Math.Clamp((int)(Math.Max(0, Left) * 0.8 / e), 1, 3) : 1;
-        int maxTokens = Math.Min(_outcome.TokenLengths.TryGetValue(c.Encoder.Name, out var lengths) ? lengths.Choose() : 128, 256);
+        int maxTokens = _fineTuneTokens = Math.Min(_outcome.TokenLengths.TryGetValue(c.Encoder.Name, out var lengths) ? lengths.Choose() : 128, 256);
         result.Curve = new List<FineTuningProgress>();
         var progress = new Progress(p =>
         {
@@ -451,10 +470,11 @@ public sealed class SweepRunner
         else
             outcome.Notes.Add("Fine-tuned model kept as trained (the validation rows chose its epoch); not re-trained.");
         outcome.Model = kept;
+        outcome.LongTextWindows = best.Candidate.Kind == CandidateKind.FrozenEncoder && _features[best.Candidate.Encoder].Windows;
         outcome.MaxTokens = best.Candidate.Kind switch
         {
             CandidateKind.FrozenEncoder => _features[best.Candidate.Encoder].MaxTokens,
-            CandidateKind.FineTune => int.Parse(best.Note.Split(", ")[1].Split(' ')[0]),
+            CandidateKind.FineTune => _fineTuneTokens,
             _ => null,
         };
         if (outcome.Test != null)

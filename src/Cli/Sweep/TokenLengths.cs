@@ -23,6 +23,24 @@ public sealed record TokenLengths(int Texts, int P50, int P90, int P95, int P99,
     [System.Text.Json.Serialization.JsonIgnore]
     public int[] Sorted { get; init; } = [];
 
+    /// <summary>
+    /// Mean tokens the encoder runs per text: truncated at <paramref name="maxTokens"/>, or as windows of that size
+    /// sharing <paramref name="overlap"/> tokens (with its two special tokens per window).
+    /// </summary>
+    public double TokensPerText(bool windows, int maxTokens, int overlap)
+    {
+        if (Sorted.Length == 0)
+            return maxTokens;
+        return Sorted.Average(l =>
+        {
+            if (!windows || l <= maxTokens)
+                return (double)Math.Min(l, maxTokens);
+            int body = maxTokens - 2, stride = body - overlap, pieces = l - 2;
+            int count = 1 + (int)Math.Ceiling(Math.Max(0, pieces - body) / (double)stride);
+            return count * (double)maxTokens;
+        });
+    }
+
     /// <summary>The share of measured texts longer than <paramref name="maxTokens"/>.</summary>
     public double FractionOver(int maxTokens) => Sorted.Length == 0 ? 0 : Sorted.Count(l => l > maxTokens) / (double)Sorted.Length;
 
@@ -38,8 +56,8 @@ public sealed record TokenLengths(int Texts, int P50, int P90, int P95, int P99,
     /// <summary>What the sweep does with long texts, in words.</summary>
     public string Advice(int chosen) => IsLong
         ? $"{OverModelLimit:P0} of texts exceed the model's {ModelLimit} tokens (median {P50}, 95th percentile {P95}, longest {Max}): " +
-          $"overlapping windows pooled over the text would be chosen; the library has no window option yet, so texts are " +
-          $"truncated at {chosen} tokens, and FeaturizeText (which reads the whole text) stays in the sweep."
+          $"overlapping windows pooled over the whole text are tried first (where encoding them fits the budget), and " +
+          $"FeaturizeText, which reads the whole text, stays in the sweep."
         : $"Token lengths: median {P50}, 95th percentile {P95}, longest {Max}; encoding with MaxTokens {chosen} " +
           $"({FractionOver(chosen):P1} of texts cut).";
 }

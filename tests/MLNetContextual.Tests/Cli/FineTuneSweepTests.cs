@@ -44,12 +44,14 @@ public class FineTuneSweepTests
         Environment.SetEnvironmentVariable("MLNETCTX_NO_TORCH", "1");
         try
         {
-            var settings = SweepTests.Settings(CliData.BinaryCsv(dir), dir.File("out"), 60) with
+            var settings = SweepTests.Settings(CliData.BinaryCsv(dir), dir.File("out"), 300) with
             {
                 LabelColumn = "0", TextColumns = ["1"], HasHeader = false, NoFineTune = false, Encoders = ["minilm"],
             };
             var console = CliData.Console();
-            int code = SweepCommand.Execute(settings, console, CancellationToken.None, out var written);
+            // The baselines and the fine-tuning candidate only (no encoding), so that the budget cannot run out first.
+            int code = SweepCommand.Execute(settings, console, CancellationToken.None, out var written,
+                search: all => new OrderedSearch(all.Where(c => c.Kind != CandidateKind.FrozenEncoder)));
             Assert.True(code == 0, console.Output);
             using var record = JsonDocument.Parse(File.ReadAllText(written.RunRecord));
             var tuned = record.RootElement.GetProperty("candidates").EnumerateArray().Single(c => c.GetProperty("kind").GetString() == "FineTune");
