@@ -36,10 +36,11 @@ public static class CommandLineApp
         var device = new Option<string>("--device") { Description = "cpu, or gpu / gpu:N for the ONNX encoder (needs Microsoft.ML.OnnxRuntime.Gpu; fine-tuning stays on CPU).", DefaultValueFactory = _ => "cpu" };
         var seed = new Option<int>("--seed") { Description = "Random seed (split, trainers).", DefaultValueFactory = _ => 1 };
         var noFineTune = new Option<bool>("--no-fine-tune") { Description = "Leave fine-tuning out of the sweep." };
+        var selfContained = new Option<bool>("--self-contained-zip") { Description = "Store the embedded MiniLM's weights in model.zip (default: its name and SHA-256; the MLNetContextual package supplies the weights)." };
         var reference = new Option<string>("--library-reference") { Description = "How generated projects reference MLNetContextual: auto (the repository when mlnetctx or the output is inside one), repo, package.", DefaultValueFactory = _ => "auto" };
         var command = new Command(name, description)
         {
-            dataset, validation, test, label, text, ignore, header, budget, folds, output, projectName, log, verbosity, encoder, device, seed, noFineTune, reference,
+            dataset, validation, test, label, text, ignore, header, budget, folds, output, projectName, log, verbosity, encoder, device, seed, noFineTune, reference, selfContained,
         };
         command.SetAction(parse => SweepCommand.Run(new SweepSettings
         {
@@ -62,6 +63,7 @@ public static class CommandLineApp
             Seed = parse.GetValue(seed),
             NoFineTune = parse.GetValue(noFineTune),
             LibraryReference = parse.GetValue(reference),
+            SelfContainedZip = parse.GetValue(selfContained),
         }));
         return command;
     }

@@ -75,7 +75,8 @@ public static class TrainingProject
                 : "// Multiclass: class names to keys (not saved in the model: prediction needs only the text).\ninput = ml.Transforms.Conversion.MapValueToKey(\"Label\").Fit(input).Transform(input);";
         string post = outcome.ScoreClasses != null && !data.IsBinary ? "\n    .Append(ml.Transforms.Conversion.MapKeyToValue(\"PredictedLabel\"))" : "";
         int tokens = outcome.MaxTokens ?? 256;
-        string longText = outcome.LongTextWindows ? ", LongText = LongTextHandling.Windows, WindowOverlap = 64" : "";
+        string longText = (outcome.LongTextWindows ? ", LongText = LongTextHandling.Windows, WindowOverlap = 64" : "")
+            + (s.SelfContainedZip ? ", SelfContainedZip = true" : "");
         string pipeline = best.Kind switch
         {
             CandidateKind.NGrams => data.IsPair

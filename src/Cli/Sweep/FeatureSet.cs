@@ -7,7 +7,11 @@ using MLNetContextual.Cli.Terminal;
 namespace MLNetContextual.Cli.Sweep;
 
 /// <summary>How texts are fed to the encoder: truncated at MaxTokens, or as overlapping windows of MaxTokens.</summary>
-public sealed record EncodingPlan(int MaxTokens, bool Windows, int Overlap = 64)
+/// <param name="MaxTokens">Tokens per text (or per window).</param>
+/// <param name="Windows">Overlapping windows over long texts, else truncation.</param>
+/// <param name="Overlap">Tokens a window shares with the previous one.</param>
+/// <param name="SelfContained">--self-contained-zip: the zip holds the embedded MiniLM's weights (else its name and SHA-256).</param>
+public sealed record EncodingPlan(int MaxTokens, bool Windows, int Overlap = 64, bool SelfContained = false)
 {
     /// <inheritdoc />
     public override string ToString() => Windows ? $"windows of {MaxTokens} tokens, overlap {Overlap}" : $"{MaxTokens} tokens";
@@ -44,6 +48,7 @@ public sealed class FeatureSet
     {
         Encoder = encoder.Frozen, MaxTokens = plan.MaxTokens, GpuDeviceId = gpu, Pooling = ContextualPooling.Mean,
         LongText = plan.Windows ? LongTextHandling.Windows : LongTextHandling.Truncate, WindowOverlap = plan.Overlap,
+        SelfContainedZip = plan.SelfContained,
     };
 
     /// <summary>The embedding estimator(s): "Features" from Text, or "Features1" + "Features2" concatenated for pairs.</summary>

@@ -343,10 +343,10 @@ public sealed class SweepRunner
         int chosen = lengths?.Choose() ?? Math.Min(256, encoder.MaxPositions);
         var plans = new List<EncodingPlan>();
         if (lengths is { IsLong: true })
-            plans.Add(new EncodingPlan(Math.Min(256, encoder.MaxPositions), Windows: true));
+            plans.Add(new EncodingPlan(Math.Min(256, encoder.MaxPositions), Windows: true, SelfContained: _s.SelfContainedZip));
         for (int t = chosen; ; t = Math.Max(128, t / 2))
         {
-            plans.Add(new EncodingPlan(t, Windows: false));
+            plans.Add(new EncodingPlan(t, Windows: false, SelfContained: _s.SelfContainedZip));
             if (t <= 128)
                 break;
         }

@@ -42,6 +42,8 @@ public sealed record SweepSettings
     public int Seed { get; init; } = 1;
     /// <summary>--no-fine-tune: leave fine-tuning out of the sweep.</summary>
     public bool NoFineTune { get; init; }
+    /// <summary>--self-contained-zip: store the embedded encoder's weights in model.zip instead of a reference (name, SHA-256) to the package's copy.</summary>
+    public bool SelfContainedZip { get; init; }
     /// <summary>Where the generated consumption project finds the library: auto (repository when found), repo, package.</summary>
     public string LibraryReference { get; init; } = "auto";
 
