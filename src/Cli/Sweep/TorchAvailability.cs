@@ -14,7 +14,7 @@ public static class TorchAvailability
     /// <summary>Why fine-tuning is unavailable, for messages.</summary>
     public const string Missing =
         "TorchSharp's native libraries (libtorch) are not in this build of mlnetctx (the dotnet tool leaves them out to stay " +
-        "under 250 MB); run mlnetctx from the repository (dotnet run --project src/Cli) or build it with -p:WithTorch=true to fine-tune";
+        "under 250 MB); run mlnetctx from the repository (dotnet run --project src/Cli) or pack it with -p:WithTorchInPackage=true to fine-tune";
 
     private static bool Find()
     {

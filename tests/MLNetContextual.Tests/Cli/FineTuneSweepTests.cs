@@ -6,6 +6,8 @@ using Spectre.Console.Testing;
 
 namespace MLNetContextual.Tests;
 
+// One collection with the question-answering tests: one test here turns libtorch off through the environment.
+[Collection("mlnetctx torch")]
 public class FineTuneSweepTests
 {
     [Fact]

@@ -6,6 +6,7 @@ using MLNetContextual.Tests.FineTuning;
 
 namespace MLNetContextual.Tests;
 
+[Collection("mlnetctx torch")]
 public class QuestionAnsweringTests
 {
     private static string Squad(TempFolder dir)
