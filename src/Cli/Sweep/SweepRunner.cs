@@ -229,6 +229,8 @@ public sealed class SweepRunner
                 return result;
             result.Status = CandidateStatus.Done;
             result.Seconds = watch.Elapsed.TotalSeconds - (_encodingSeconds - encodingBefore);
+            if (result.Evaluation != null)
+                _view.Detail($"{c.Id} {c.Pipeline}: " + string.Join(", ", result.Evaluation.Metrics.Select(m => $"{m.Key} {m.Value:F4}")));
             if (_bestSoFar is not { } best || result.Metric > best.Result.Metric)
                 _bestSoFar = (result, model);
         }

@@ -23,10 +23,10 @@ public sealed record TrainerSpec(string Name, Func<MLContext, IEstimator<ITransf
         if (binary)
             return
             [
-                new("SDCA logistic", ml => ml.Transforms.NormalizeMinMax("Features").Append(ml.BinaryClassification.Trainers.SdcaLogisticRegression(new SdcaLogisticRegressionBinaryTrainer.Options { NumberOfThreads = Threads })),
-                    "ml.Transforms.NormalizeMinMax(\"Features\").Append(ml.BinaryClassification.Trainers.SdcaLogisticRegression(new Microsoft.ML.Trainers.SdcaLogisticRegressionBinaryTrainer.Options { NumberOfThreads = 1 }))"),
                 new("L-BFGS logistic", ml => ml.Transforms.NormalizeMinMax("Features").Append(ml.BinaryClassification.Trainers.LbfgsLogisticRegression()),
                     "ml.Transforms.NormalizeMinMax(\"Features\").Append(ml.BinaryClassification.Trainers.LbfgsLogisticRegression())"),
+                new("SDCA logistic", ml => ml.Transforms.NormalizeMinMax("Features").Append(ml.BinaryClassification.Trainers.SdcaLogisticRegression(new SdcaLogisticRegressionBinaryTrainer.Options { NumberOfThreads = Threads })),
+                    "ml.Transforms.NormalizeMinMax(\"Features\").Append(ml.BinaryClassification.Trainers.SdcaLogisticRegression(new Microsoft.ML.Trainers.SdcaLogisticRegressionBinaryTrainer.Options { NumberOfThreads = 1 }))"),
                 new("LightGBM", ml => ml.BinaryClassification.Trainers.LightGbm(new LightGbmBinaryTrainer.Options { NumberOfThreads = Threads, NumberOfLeaves = leaves, MinimumExampleCountPerLeaf = minLeaf, NumberOfIterations = 200, LearningRate = 0.1 }),
                     $"ml.BinaryClassification.Trainers.LightGbm(new Microsoft.ML.Trainers.LightGbm.LightGbmBinaryTrainer.Options {{ NumberOfThreads = 1, NumberOfLeaves = {leaves}, MinimumExampleCountPerLeaf = {minLeaf}, NumberOfIterations = 200, LearningRate = 0.1 }})",
                     "Microsoft.ML.LightGbm"),
@@ -37,10 +37,10 @@ public sealed record TrainerSpec(string Name, Func<MLContext, IEstimator<ITransf
         if (multiclass)
             return
             [
-                new("SDCA max-entropy", ml => ml.Transforms.NormalizeMinMax("Features").Append(ml.MulticlassClassification.Trainers.SdcaMaximumEntropy(new SdcaMaximumEntropyMulticlassTrainer.Options { NumberOfThreads = Threads })),
-                    "ml.Transforms.NormalizeMinMax(\"Features\").Append(ml.MulticlassClassification.Trainers.SdcaMaximumEntropy(new Microsoft.ML.Trainers.SdcaMaximumEntropyMulticlassTrainer.Options { NumberOfThreads = 1 }))"),
                 new("L-BFGS max-entropy", ml => ml.Transforms.NormalizeMinMax("Features").Append(ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy()),
                     "ml.Transforms.NormalizeMinMax(\"Features\").Append(ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy())"),
+                new("SDCA max-entropy", ml => ml.Transforms.NormalizeMinMax("Features").Append(ml.MulticlassClassification.Trainers.SdcaMaximumEntropy(new SdcaMaximumEntropyMulticlassTrainer.Options { NumberOfThreads = Threads })),
+                    "ml.Transforms.NormalizeMinMax(\"Features\").Append(ml.MulticlassClassification.Trainers.SdcaMaximumEntropy(new Microsoft.ML.Trainers.SdcaMaximumEntropyMulticlassTrainer.Options { NumberOfThreads = 1 }))"),
                 new("LightGBM", ml => ml.MulticlassClassification.Trainers.LightGbm(new LightGbmMulticlassTrainer.Options { NumberOfThreads = Threads, NumberOfLeaves = leaves, MinimumExampleCountPerLeaf = minLeaf, NumberOfIterations = 100, LearningRate = 0.1 }),
                     $"ml.MulticlassClassification.Trainers.LightGbm(new Microsoft.ML.Trainers.LightGbm.LightGbmMulticlassTrainer.Options {{ NumberOfThreads = 1, NumberOfLeaves = {leaves}, MinimumExampleCountPerLeaf = {minLeaf}, NumberOfIterations = 100, LearningRate = 0.1 }})",
                     "Microsoft.ML.LightGbm"),

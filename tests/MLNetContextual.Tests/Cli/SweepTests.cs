@@ -21,8 +21,13 @@ public class SweepTests
     {
         using var dir = new TempFolder();
         var console = CliData.Console();
-        int code = SweepCommand.Execute(Settings(CliData.Topics(dir), dir.File("out")), console, CancellationToken.None, out var written);
+        var settings = Settings(CliData.Topics(dir), dir.File("out")) with { LogFile = dir.File("logs/run.log"), Verbosity = MLNetContextual.Cli.Terminal.Verbosity.Diagnostic };
+        int code = SweepCommand.Execute(settings, console, CancellationToken.None, out var written);
         Assert.True(code == 0, console.Output);
+        string log = File.ReadAllText(dir.File("logs/run.log"));
+        Assert.Contains("Encoding rows (all-MiniLM-L6-v2, 64 tokens)", log);   // progress milestones are logged
+        Assert.Contains("c1 FeaturizeText → SDCA max-entropy: Done", log);
+        Assert.Contains("MacroAccuracy", console.Output);                        // diag: every metric of every candidate
 
         // Every candidate kind ran on the validation split and is on the leaderboard.
         Assert.Contains("Leaderboard", console.Output);
