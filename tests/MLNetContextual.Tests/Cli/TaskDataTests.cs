@@ -76,3 +76,28 @@ public class TaskDataTests
         Assert.Contains("'high'", e.Message);
     }
 }
+
+public class CancellationTests
+{
+    [Theory]
+    [InlineData("FastTree")]
+    [InlineData("LightGBM")]
+    [InlineData("SDCA logistic")]
+    public void CancelledMLContext_StopsItsTrainer(string trainer)
+    {
+        Assert.True(MLNetContextual.Cli.Sweep.Cancellation.Supported);
+        var ml = new Microsoft.ML.MLContext(1);
+        var rows = Enumerable.Range(0, 200).Select(i => new Row { Features = [i % 2, i % 3, i % 5], Label = i % 2 == 0 }).ToList();
+        var data = ml.Data.LoadFromEnumerable(rows);
+        MLNetContextual.Cli.Sweep.Cancellation.Cancel(ml);
+        var spec = MLNetContextual.Cli.Sweep.TrainerSpec.ForFeatures(binary: true, multiclass: false, rows: 200).Single(t => t.Name == trainer);
+        Assert.ThrowsAny<OperationCanceledException>(() => spec.Create(ml).Fit(data));
+    }
+
+    private sealed class Row
+    {
+        [Microsoft.ML.Data.VectorType(3)]
+        public float[] Features { get; set; }
+        public bool Label { get; set; }
+    }
+}
