@@ -10,7 +10,7 @@ budget=${TRAIN_TIME:-300}
 [ -d "$data/uci" ] || dotnet run -c Release --project "$repo/bench/MLNetContextual.Bench" -- cli-data "$data"
 dotnet build -c Release "$repo/src/Cli" -v q > /dev/null
 # Run a copy, so that rebuilding the repository during the runs does not touch the running tool.
-bin=$(mktemp -d /tmp/mlnetctx-bin.XXXX); cp -r "$repo/src/Cli/bin/Release/net10.0/." "$bin/"
+bin=$(mktemp -d /tmp/mlnetctx-bin.XXXX); trap 'rm -rf "$bin"' EXIT; cp -r "$repo/src/Cli/bin/Release/net10.0/." "$bin/"
 cli="$bin/mlnetctx.dll"
 for name in "${@:-uci movie-reviews trec6 sst2-10k}"; do
   for name in $name; do
