@@ -19,7 +19,7 @@ for name in "${@:-uci movie-reviews trec6 sst2-10k}"; do
       echo "== $name $mode $(date -u +%FT%TZ)"
       nice -n 19 dotnet "$cli" classification --dataset "$data/$name/train.tsv" --test-dataset "$data/$name/test.tsv" \
         --label-col Label --text-col Text --has-header true --train-time "$budget" --name "$name" \
-        --output "$out/$name-$mode" --log-file-path "$out/$name-$mode.log" "${extra[@]}" || echo "exit $?"
+        --output "$out/$name-$mode" --library-reference "repo:$repo" --log-file-path "$out/$name-$mode.log" "${extra[@]}" || echo "exit $?"
       python3 - "$out/$name-$mode/run.json" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1])); c = r["chosen"]

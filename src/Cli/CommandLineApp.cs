@@ -37,7 +37,7 @@ public static class CommandLineApp
         var seed = new Option<int>("--seed") { Description = "Random seed (split, trainers).", DefaultValueFactory = _ => 1 };
         var noFineTune = new Option<bool>("--no-fine-tune") { Description = "Leave fine-tuning out of the sweep." };
         var selfContained = new Option<bool>("--self-contained-zip") { Description = "Store the embedded MiniLM's weights in model.zip (default: its name and SHA-256; the MLNetContextual package supplies the weights)." };
-        var reference = new Option<string>("--library-reference") { Description = "How generated projects reference MLNetContextual: auto (the repository when mlnetctx or the output is inside one), repo, package.", DefaultValueFactory = _ => "auto" };
+        var reference = new Option<string>("--library-reference") { Description = "How generated projects reference MLNetContextual: auto (the repository when mlnetctx or the output is inside one), repo, repo:<path>, package.", DefaultValueFactory = _ => "auto" };
         var command = new Command(name, description)
         {
             dataset, validation, test, label, text, ignore, header, budget, folds, output, projectName, log, verbosity, encoder, device, seed, noFineTune, reference, selfContained,

@@ -32,10 +32,12 @@ public sealed class LibraryReferences
         string repo = mode switch
         {
             "package" => null,
+            _ when mode?.StartsWith("repo:", StringComparison.Ordinal) == true => FindRepository(mode[5..])
+                ?? throw new ArgumentException($"--library-reference {mode}: no MLNetContextual repository (src/Transforms/MLNetContextual.csproj) at or above '{mode[5..]}'."),
             "repo" => FindRepository(outputFolder) ?? FindRepository(AppContext.BaseDirectory)
                 ?? throw new ArgumentException("--library-reference repo: no MLNetContextual repository above the output folder or mlnetctx."),
             "auto" or null or "" => FindRepository(outputFolder) ?? FindRepository(AppContext.BaseDirectory),
-            _ => throw new ArgumentException($"--library-reference '{mode}': expected auto, repo or package."),
+            _ => throw new ArgumentException($"--library-reference '{mode}': expected auto, repo, repo:<path> or package."),
         };
         return new LibraryReferences(repo, Version(typeof(ContextualEncoder).Assembly), Version(typeof(Microsoft.ML.MLContext).Assembly));
     }
