@@ -26,7 +26,7 @@ public class SweepTests
         Assert.True(code == 0, console.Output);
         string log = File.ReadAllText(dir.File("logs/run.log"));
         Assert.Contains("Encoding rows (all-MiniLM-L6-v2, 64 tokens)", log);   // progress milestones are logged
-        Assert.Contains("c1 FeaturizeText → SDCA max-entropy: Done", log);
+        Assert.Contains("c1 FeaturizeText → L-BFGS max-entropy: Done", log);
         Assert.Contains("MacroAccuracy", console.Output);                        // diag: every metric of every candidate
 
         // Every candidate kind ran on the validation split and is on the leaderboard.
@@ -150,7 +150,7 @@ public class SweepTests
         int code = SweepCommand.Execute(Settings(CliData.Topics(dir), dir.File("out")), console, cancel.Token, out var written,
             afterCandidate: r => cancel.Cancel());
         Assert.True(code == 0, console.Output);
-        Assert.Contains("Interrupted by Ctrl+C: kept the best model so far (FeaturizeText → SDCA max-entropy)", console.Output);
+        Assert.Contains("Interrupted by Ctrl+C: kept the best model so far (FeaturizeText → L-BFGS max-entropy)", console.Output);
         using var record = JsonDocument.Parse(File.ReadAllText(written.RunRecord));
         Assert.True(record.RootElement.GetProperty("chosen").GetProperty("interrupted").GetBoolean());
         Assert.False(record.RootElement.GetProperty("chosen").GetProperty("retrainedOnAllRows").GetBoolean());
