@@ -14,6 +14,7 @@ var verbs = new Dictionary<string, Func<string[], int>>(StringComparer.OrdinalIg
     ["finetune-sst2"] = FineTuningBench.Sst2,
     ["finetune-squad"] = FineTuningBench.Squad,
     ["finetune-predict"] = FineTuningBench.Predict,
+    ["finetune-text"] = TextClassificationSweep.Run,
 };
 
 if (args.Length == 0 || !verbs.TryGetValue(args[0], out var run))
