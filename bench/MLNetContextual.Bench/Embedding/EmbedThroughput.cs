@@ -45,9 +45,9 @@ internal static class EmbedThroughput
         using var stock = skipStock ? null : new StockOnnxPipeline(ml, model, views[0], padded, threads);
 
         int Offset(int c) => c * chunk * EmbeddingHarness.Dimension;
-        // Our transform reads EncoderHandle.LookaheadBatches batches ahead and runs them grouped by length; (b′) does the
+        // Our transform reads EncoderOptions.ReadAheadBatches batches ahead and runs them grouped by length; (b′) does the
         // same in the plain loop, so ours ÷ (b′) isolates what ML.NET's plumbing costs.
-        int window = EncoderHandle.LookaheadBatches * batch;
+        int window = new EncoderOptions().ReadAheadBatches * batch;
         using var grouped = new PlainOrtEmbedder(model, batch, maxTokens, threads, sortWindow: window);
         var contenders = new List<Contender>
         {

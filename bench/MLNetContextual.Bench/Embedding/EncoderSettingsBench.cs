@@ -23,11 +23,11 @@ internal static class EncoderSettingsBench
 
     public static int Spinning(string[] args) => Run(args, 1000, 5, new()
     {
-        ["spinning off"] = (new() { AllowSpinning = false, IntraOpThreads = 2 }, EncoderHandle.LookaheadBatches),
-        ["spinning on"] = (new() { AllowSpinning = true, IntraOpThreads = 2 }, EncoderHandle.LookaheadBatches),
+        ["spinning off"] = (new() { AllowSpinning = false, IntraOpThreads = 2 }, new EncoderOptions().ReadAheadBatches),
+        ["spinning on"] = (new() { AllowSpinning = true, IntraOpThreads = 2 }, new EncoderOptions().ReadAheadBatches),
     });
 
-    // Lookahead is process-wide (read when a cursor is created), so it is set right before each variant's run.
+    // Each variant reads its own number of batches ahead (EncoderOptions.ReadAheadBatches).
     private static int Run(string[] args, int defaultRows, int defaultRounds,
         Dictionary<string, (ContextualEmbeddingOptions Options, int Lookahead)> variants)
     {
@@ -35,12 +35,13 @@ internal static class EncoderSettingsBench
         int rounds = args.Length > 1 ? int.Parse(args[1]) : defaultRounds;
         var ml = new MLContext();
         var data = ml.Data.LoadFromEnumerable(SentenceSources.Sst2Train().Take(rows).Select(t => new TextRow { Text = t }).ToArray());
+        foreach (var v in variants.Values)
+            v.Options.ReadAheadBatches = v.Lookahead;
         var fitted = variants.ToDictionary(v => v.Key, v => ml.Transforms.Text.ApplyContextualEmbedding("Features", "Text", v.Value.Options).Fit(data));
         var rates = variants.Keys.ToDictionary(k => k, _ => new List<double>());
         for (int r = 0; r < rounds; r++)
             foreach (var name in variants.Keys)
             {
-                EncoderHandle.LookaheadBatches = variants[name].Lookahead;
                 var watch = Stopwatch.StartNew();
                 EmbeddingHarness.ReadVectors(fitted[name].Transform(data), "Features", null);
                 rates[name].Add(rows / watch.Elapsed.TotalSeconds);

@@ -22,21 +22,6 @@ internal static class ThroughputProfile
         yield return ("idea: (b′) + no spin-waiting", (c, into) => Plain(noSpin, chunks, c, into));
         var both = new PlainOrtEmbedder(model, batch, maxTokens, threads, sortWindow: 4 * window, allowSpinning: false);
         yield return ($"idea: plain loop, {4 * window}-row windows + no spin-waiting", (c, into) => Plain(both, chunks, c, into));
-        int lookahead = EncoderHandle.LookaheadBatches;
-        foreach (int factor in new[] { 2, 4 })
-            yield return ($"idea: ours, reading {factor * lookahead} batches ahead", (c, into) =>
-            {
-                EncoderHandle.LookaheadBatches = factor * lookahead;      // read when the cursor is created
-                try
-                {
-                    return EmbeddingHarness.ReadVectors(ours.Transform(views[c]), "Features", into, c * chunks[0].Length * EmbeddingHarness.Dimension);
-                }
-                finally
-                {
-                    EncoderHandle.LookaheadBatches = lookahead;
-                }
-            });
-
         yield return ("part: tokenizer only", (c, _) =>
         {
             var sentences = chunks[c];
@@ -68,13 +53,13 @@ internal static class ThroughputProfile
         {
             var sentences = chunks[c];
             int offset = c * chunks[0].Length * EmbeddingHarness.Dimension;
-            var results = new ContextualEmbeddingTransformer.EmbeddedText[window];
+            var results = new float[window][];
             for (int start = 0; start < sentences.Length; start += window)
             {
                 int rows = Math.Min(window, sentences.Length - start);
-                ours.Embed(sentences.AsSpan(start, rows), results.AsSpan(0, rows));
+                ours.Embedder.Embed(sentences.AsSpan(start, rows), results.AsSpan(0, rows));
                 for (int r = 0; r < rows; r++)
-                    results[r].Vector.CopyTo(into, offset + (start + r) * EmbeddingHarness.Dimension);
+                    results[r].CopyTo(into, offset + (start + r) * EmbeddingHarness.Dimension);
             }
             return sentences.Length;
         });

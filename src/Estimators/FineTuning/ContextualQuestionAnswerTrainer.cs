@@ -54,9 +54,12 @@ public sealed class ContextualQuestionAnswerTrainer : IEstimator<ContextualQuest
         if (o.ValidationSet != null)
             CheckColumns(o.ValidationSet.Schema, nameof(o.ValidationSet));
 
+        var bertEncoder = o.Encoder as BertCheckpoint
+            ?? throw new ArgumentOutOfRangeException(nameof(o.Encoder),
+                $"Encoder '{o.Encoder.Name}' ({o.Encoder.Kind}) is not a BERT-family checkpoint; ContextualQuestionAnswer builds BERT's [CLS] question [SEP] context [SEP] windows and needs a BertCheckpoint.");
         using var log = _env?.OpenLog(TrainerName);
-        byte[] vocabulary = o.Encoder.ReadVocabulary();
-        var tokenizer = TaskModelFiles.Tokenizer(vocabulary, o.Encoder.LowerCase);
+        byte[] vocabulary = bertEncoder.ReadVocabulary();
+        var tokenizer = TaskModelFiles.Tokenizer(vocabulary, bertEncoder.LowerCase);
         var builder = new QaWindowBuilder(tokenizer, o.MaxSequenceLength, o.DocumentStride, o.MaxQueryLength);
 
         // Every row is checked before any training: a bad row found after hours of training would waste them.
@@ -89,10 +92,10 @@ public sealed class ContextualQuestionAnswerTrainer : IEstimator<ContextualQuest
     private ContextualQuestionAnswerTransformer Train(ContextualQuestionAnswerOptions o, int seed, CatalogEnvironment.ILogChannel log,
         List<Row> train, List<Row> validation, List<QaWindow> windows, BertTextTokenizer tokenizer, byte[] vocabulary)
     {
-        FineTuningLoop.Prepare(o, seed);
-        var (bert, config) = o.Encoder.CreateModel();
+        using var threads = FineTuningLoop.Prepare(o, seed);
+        var (bert, config) = ((BertCheckpoint)o.Encoder).CreateModel();
         var model = new BertSpanExtractor(bert, config.HiddenSize);
-        var transformer = new ContextualQuestionAnswerTransformer(o, config, vocabulary, o.Encoder.LowerCase, tokenizer, model);
+        var transformer = new ContextualQuestionAnswerTransformer(o, config, vocabulary, ((BertCheckpoint)o.Encoder).LowerCase, tokenizer, model);
         try
         {
             Tensor BatchLoss(int[] batch)

@@ -25,6 +25,15 @@ public sealed class ContextualTextClassificationOptions : FineTuningOptions
     /// longer text first).</summary>
     public int MaxTokens { get; set; } = 128;
 
+    /// <summary>Keep the encoder's weights as they are and train only the head (and the scalar mix, with
+    /// <see cref="LearnScalarMix"/>): the feature-based recipe of the ELMo and BERT papers. Faster and lighter than full
+    /// fine-tuning; usually less accurate.</summary>
+    public bool FreezeEncoder { get; set; }
+
+    /// <summary>Classify a learned scalar mix γ · Σ_j softmax(w)_j · h_j of all the encoder's layers, mean-pooled over the
+    /// tokens, instead of the encoder's pooled vector (BERT: tanh(Dense(h_[CLS]))) of its last layer.</summary>
+    public bool LearnScalarMix { get; set; }
+
     internal override void Validate()
     {
         base.Validate();

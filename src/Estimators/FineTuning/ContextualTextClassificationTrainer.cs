@@ -94,21 +94,19 @@ public sealed class ContextualTextClassificationTrainer : IEstimator<ContextualT
     private ContextualTextClassificationTransformer Train(ContextualTextClassificationOptions o, int seed, CatalogEnvironment.ILogChannel log,
         List<Row> train, List<Row> validation, int classes, string[] classNames)
     {
-        FineTuningLoop.Prepare(o, seed);
-        byte[] vocabulary = o.Encoder.ReadVocabulary();
-        var tokenizer = TaskModelFiles.Tokenizer(vocabulary, o.Encoder.LowerCase);
-        var (bert, config) = o.Encoder.CreateModel();
-        var model = new BertSequenceClassifier(bert, config.HiddenSize, _binary ? 1 : classes, o.HeadDropout);
-
-        var transformer = new ContextualTextClassificationTransformer(_binary, o, classNames, classes, config, vocabulary,
-            o.Encoder.LowerCase, tokenizer, model);
+        using var threads = FineTuningLoop.Prepare(o, seed);
+        var tokenizer = o.Encoder.CreateTokenizer();
+        var encoder = o.Encoder.CreateModule();
+        if (encoder.LayerCount < 1 || encoder.HiddenSize < 1)
+            throw new InvalidOperationException($"Encoder '{o.Encoder.Name}' ({o.Encoder.Kind}) reports {encoder.LayerCount} layers of size {encoder.HiddenSize}.");
+        var model = new SequenceClassifier(encoder, _binary ? 1 : classes, o.HeadDropout, o.LearnScalarMix, o.FreezeEncoder);
+        var transformer = new ContextualTextClassificationTransformer(_binary, o, classNames, classes, o.Encoder, tokenizer, model);
         try
         {
             var encoded = train.Select(r => transformer.Encode(r.First, r.Second)).ToArray();
             Tensor BatchLoss(int[] batch)
             {
-                using var tokens = TokenBatch.Create(batch.Select(i => encoded[i].Ids).ToArray(), batch.Select(i => encoded[i].TypeIds).ToArray(), tokenizer.PadId);
-                var logits = model.forward(tokens.Ids, tokens.Mask, tokens.Types);
+                var logits = model.forward(batch.Select(i => encoded[i]).ToArray());
                 if (_binary)
                 {
                     using var target = tensor(batch.Select(i => (float)train[i].Label).ToArray());

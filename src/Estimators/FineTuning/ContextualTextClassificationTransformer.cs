@@ -13,43 +13,48 @@ namespace MLNetContextual;
 /// </summary>
 public sealed class ContextualTextClassificationTransformer : ContextualTransformerBase, IDisposable
 {
-    private const string Prefix = "TextClassifier";
+    internal const string ComponentId = "text-classification";
+    private const string Prefix = "TextClassifier";          // first release's entries
+    private const string SettingsEntry = "Transformer.json", HeadEntry = "Head.classifier.bin", MixEntry = "Head.scalar_mix.bin";
 
-    private readonly BertSequenceClassifier _model;
-    private readonly BertTextTokenizer _tokenizer;
-    private readonly BertConfig _config;
-    private readonly byte[] _vocabulary;
-    private readonly bool _lowerCase;
+    private readonly SequenceClassifier _model;
+    private readonly ITextTokenizer _tokenizer;
+    private readonly TrainableTokenEncoder _description;   // the encoder as trained from (name, vocabulary, kind)
     private readonly string[] _classNames;
+    private readonly object _gate = new();
+    private TrainableTokenEncoder _encoder;
+    private readonly UseGuard _guard = new(nameof(ContextualTextClassificationTransformer));
 
     internal ContextualTextClassificationTransformer(bool binary, ContextualTextClassificationOptions o, string[] classNames,
-        int classes, BertConfig config, byte[] vocabulary, bool lowerCase, BertTextTokenizer tokenizer, BertSequenceClassifier model)
-        : this(binary, o.Sentence1ColumnName, o.Sentence2ColumnName, o.ScoreColumnName, o.PredictedLabelColumnName,
-            o.ProbabilityColumnName, o.MaxTokens, o.BatchSize, classNames, classes, config, vocabulary, lowerCase, tokenizer, model)
+        int classes, TrainableTokenEncoder description, ITextTokenizer tokenizer, SequenceClassifier model)
+        : this(new Settings(binary, o.Sentence1ColumnName, o.Sentence2ColumnName, o.ScoreColumnName, o.PredictedLabelColumnName,
+            binary ? o.ProbabilityColumnName : null, o.MaxTokens, o.BatchSize, classes, classNames, o.FreezeEncoder, o.LearnScalarMix),
+            description, tokenizer, model)
     {
     }
 
-    private ContextualTextClassificationTransformer(bool binary, string sentence1, string sentence2, string score, string predicted,
-        string probability, int maxTokens, int batchSize, string[] classNames, int classes, BertConfig config, byte[] vocabulary,
-        bool lowerCase, BertTextTokenizer tokenizer, BertSequenceClassifier model)
+    private ContextualTextClassificationTransformer(Settings s, TrainableTokenEncoder description, ITextTokenizer tokenizer, SequenceClassifier model)
     {
-        IsBinary = binary;
-        Sentence1ColumnName = sentence1;
-        Sentence2ColumnName = sentence2;
-        ScoreColumnName = score;
-        PredictedLabelColumnName = predicted;
-        ProbabilityColumnName = binary ? probability : null;
-        MaxTokens = maxTokens;
-        BatchSize = batchSize;
-        _classNames = classNames;
-        ClassCount = classes;
-        _config = config;
-        _vocabulary = vocabulary;
-        _lowerCase = lowerCase;
+        IsBinary = s.Binary;
+        Sentence1ColumnName = s.Sentence1;
+        Sentence2ColumnName = s.Sentence2;
+        ScoreColumnName = s.Score;
+        PredictedLabelColumnName = s.PredictedLabel;
+        ProbabilityColumnName = s.Binary ? s.Probability : null;
+        MaxTokens = s.MaxTokens;
+        BatchSize = s.BatchSize;
+        ClassCount = s.Classes;
+        _classNames = s.ClassNames;
+        FreezeEncoder = s.FreezeEncoder;
+        LearnScalarMix = s.LearnScalarMix;
+        _description = description;
         _tokenizer = tokenizer;
         _model = model;
         _model.eval();
     }
+
+    private sealed record Settings(bool Binary, string Sentence1, string Sentence2, string Score, string PredictedLabel, string Probability,
+        int MaxTokens, int BatchSize, int Classes, string[] ClassNames, bool FreezeEncoder, bool LearnScalarMix);
 
     /// <summary>Binary (Boolean label) or multiclass (key label).</summary>
     public bool IsBinary { get; }
@@ -63,7 +68,7 @@ public sealed class ContextualTextClassificationTransformer : ContextualTransfor
     public string PredictedLabelColumnName { get; }
     /// <summary>Output (binary only): the probability of <c>true</c>.</summary>
     public string ProbabilityColumnName { get; }
-    /// <summary>Word pieces kept per row.</summary>
+    /// <summary>Tokens kept per row.</summary>
     public int MaxTokens { get; }
     /// <summary>Rows scored in one forward pass.</summary>
     public int BatchSize { get; }
@@ -71,25 +76,52 @@ public sealed class ContextualTextClassificationTransformer : ContextualTransfor
     public int ClassCount { get; }
     /// <summary>The label's key values as text (multiclass; null when the label had none).</summary>
     public IReadOnlyList<string> ClassNames => _classNames;
+    /// <summary>Whether the encoder was kept frozen (only the head, and the mix, trained).</summary>
+    public bool FreezeEncoder { get; }
+    /// <summary>Whether the head reads a learned scalar mix of all the encoder's layers.</summary>
+    public bool LearnScalarMix { get; }
     /// <summary>What training did; null for a model loaded from a file.</summary>
     public FineTuningSummary TrainingSummary { get; internal set; }
 
-    internal BertEncoding Encode(string first, string second) => Sentence2ColumnName == null
-        ? _tokenizer.Encode(first ?? string.Empty, MaxTokens)
-        : _tokenizer.EncodePair(first ?? string.Empty, second ?? string.Empty, MaxTokens);
+    /// <summary>The learned mix as fixed weights (w before the softmax, and γ), for the transforms'
+    /// <see cref="LayerSelection.All"/>; null without <see cref="LearnScalarMix"/>.</summary>
+    public LayerSelection LayerMix
+    {
+        get
+        {
+            if (_model.Mix == null)
+                return null;
+            var (w, gamma) = _model.Mix.Values();
+            return LayerSelection.All(w, gamma);
+        }
+    }
+
+    /// <summary>The fine-tuned encoder (a copy of its weights), to be applied by any transform, e.g.
+    /// <c>ApplyContextualEmbedding(..., new ContextualEmbeddingOptions { Encoder = model.Encoder, Layers = model.LayerMix ?? LayerSelection.Last })</c>.</summary>
+    public TrainableTokenEncoder Encoder
+    {
+        get
+        {
+            using var use = _guard.Enter();
+            lock (_gate)
+                return _encoder ??= _description.WithWeights(_model.Encoder);
+        }
+    }
+
+    internal EncodedText Encode(string first, string second) => _tokenizer.Encode(first, second, MaxTokens);
 
     /// <summary>Scores a batch: multiclass rows get class probabilities, binary rows their one logit.</summary>
     internal void Predict(ReadOnlySpan<(string First, string Second)> inputs, Span<float[]> outputs)
     {
-        var encodings = new BertEncoding[inputs.Length];
+        using var use = _guard.Enter();
+        var encodings = new EncodedText[inputs.Length];
         for (int i = 0; i < inputs.Length; i++)
             encodings[i] = Encode(inputs[i].First, inputs[i].Second);
         float[] flat;
         using (var scope = NewDisposeScope())
         using (no_grad())
         {
-            using var tokens = TokenBatch.Create(encodings.Select(e => e.Ids).ToArray(), encodings.Select(e => e.TypeIds).ToArray(), _tokenizer.PadId);
-            var logits = _model.forward(tokens.Ids, tokens.Mask, tokens.Types);
+            var logits = _model.forward(encodings);
             if (!IsBinary)
                 logits = logits.softmax(-1);
             flat = logits.contiguous().data<float>().ToArray();
@@ -111,32 +143,41 @@ public sealed class ContextualTextClassificationTransformer : ContextualTransfor
         return best;
     }
 
+    internal override int FormatVersion => 2;
+
     internal override ColumnMapper CreateMapper(DataViewSchema inputSchema) => new Mapper(this, inputSchema);
 
     internal override void SaveModel(ModelWriter writer)
     {
-        var w = writer.Writer;
-        w.Write(IsBinary);
-        w.Write(Sentence1ColumnName);
-        w.Write(Sentence2ColumnName ?? string.Empty);
-        w.Write(ScoreColumnName);
-        w.Write(PredictedLabelColumnName);
-        w.Write(ProbabilityColumnName ?? string.Empty);
-        w.Write(MaxTokens);
-        w.Write(BatchSize);
-        w.Write(ClassCount);
-        w.Write(_classNames != null);
-        if (_classNames != null)
-        {
-            w.Write(_classNames.Length);
-            foreach (var name in _classNames)
-                w.Write(name);
-        }
-        w.Write(_lowerCase);
-        TaskModelFiles.Save(writer, Prefix, _config, _vocabulary, _model);
+        using var use = _guard.Enter();
+        writer.WriteJson(SettingsEntry, new Settings(IsBinary, Sentence1ColumnName, Sentence2ColumnName, ScoreColumnName, PredictedLabelColumnName,
+            ProbabilityColumnName, MaxTokens, BatchSize, ClassCount, _classNames, FreezeEncoder, LearnScalarMix));
+        // The encoder (with its fine-tuned weights) is saved as any encoder is, through its kind's loader; then the head.
+        EncoderFiles.Save(writer, Encoder, selfContained: true);
+        writer.WriteBlob(HeadEntry, w => TorchState.Write(_model.Head, w));
+        if (_model.Mix != null)
+            writer.WriteBlob(MixEntry, w => TorchState.Write(_model.Mix, w));
     }
 
     internal static ContextualTextClassificationTransformer LoadModel(ModelReader reader)
+    {
+        if (reader.FormatVersion == 1)
+            return LoadFirstRelease(reader);
+        var s = reader.ReadJson<Settings>(SettingsEntry);
+        var description = EncoderFiles.Load<TrainableTokenEncoder>(reader);
+        Torch.TorchRuntime.EnsureLoaded();
+        var module = description.CreateModule();
+        var model = new SequenceClassifier(module, s.Binary ? 1 : s.Classes, 0.1, s.LearnScalarMix, s.FreezeEncoder);
+        reader.ReadBlob(HeadEntry, r => TorchState.Read(model.Head, r));
+        if (model.Mix != null)
+            reader.ReadBlob(MixEntry, r => TorchState.Read(model.Mix, r));
+        var transformer = new ContextualTextClassificationTransformer(s, description, description.CreateTokenizer(), model);
+        transformer._encoder = description;   // already the fine-tuned weights
+        return transformer;
+    }
+
+    // First release: settings in a hand-ordered binary layout, a BERT config, its vocabulary and the whole state dict.
+    private static ContextualTextClassificationTransformer LoadFirstRelease(ModelReader reader)
     {
         var r = reader.Reader;
         bool binary = r.ReadBoolean();
@@ -151,15 +192,16 @@ public sealed class ContextualTextClassificationTransformer : ContextualTransfor
         }
         bool lowerCase = r.ReadBoolean();
         var (config, vocabulary) = TaskModelFiles.LoadConfig(reader, Prefix);
-        var model = new BertSequenceClassifier(new BertModel(config), config.HiddenSize, binary ? 1 : classes, 0.1);
+        var description = BertCheckpoint.Shape("fine-tuned", config, vocabulary, lowerCase);
+        var model = new SequenceClassifier(new BertModel(config), binary ? 1 : classes, 0.1, learnScalarMix: false, frozen: false);
         TaskModelFiles.LoadWeights(reader, Prefix, model);
-        return new ContextualTextClassificationTransformer(binary, s1, s2.Length == 0 ? null : s2, score, predicted,
-            probability.Length == 0 ? null : probability, maxTokens, batchSize, names, classes, config, vocabulary, lowerCase,
-            TaskModelFiles.Tokenizer(vocabulary, lowerCase), model);
+        var settings = new Settings(binary, s1, s2.Length == 0 ? null : s2, score, predicted, probability.Length == 0 ? null : probability,
+            maxTokens, batchSize, classes, names, false, false);
+        return new ContextualTextClassificationTransformer(settings, description, description.CreateTokenizer(), model);
     }
 
-    /// <summary>Releases the TorchSharp weights.</summary>
-    public void Dispose() => _model.Dispose();
+    /// <summary>Releases the TorchSharp weights (after rows being scored on other threads are done).</summary>
+    public void Dispose() => _guard.Dispose(_model.Dispose);
 
     private sealed class Mapper : ColumnMapper<(string First, string Second), float[]>
     {

@@ -8,8 +8,9 @@ namespace MLNetContextual;
 /// </summary>
 public abstract class FineTuningOptions
 {
-    /// <summary>The encoder to start from; default: the embedded all-MiniLM-L6-v2.</summary>
-    public BertCheckpoint Encoder { get; set; } = BertCheckpoint.MiniLM;
+    /// <summary>The encoder to start from: any trainable token encoder; default: the embedded all-MiniLM-L6-v2
+    /// (<see cref="BertCheckpoint.MiniLM"/>).</summary>
+    public TrainableTokenEncoder Encoder { get; set; } = BertCheckpoint.MiniLM;
 
     /// <summary>Examples (QA: windows) per optimisation step; also rows per run when a whole IDataView is transformed.</summary>
     public int BatchSize { get; set; } = 32;
@@ -58,7 +59,7 @@ public abstract class FineTuningOptions
     /// <summary>Epochs without improvement on <see cref="ValidationSet"/> before training stops.</summary>
     public int EarlyStoppingPatience { get; set; } = 1;
 
-    /// <summary>Threads TorchSharp uses (a process-wide setting); null: TorchSharp's default.</summary>
+    /// <summary>Threads TorchSharp uses during <c>Fit</c> (a process-wide setting, restored when <c>Fit</c> ends); null: TorchSharp's default.</summary>
     public int? NumberOfThreads { get; set; }
 
     /// <summary>Cancels <c>Fit</c>: it throws <see cref="OperationCanceledException"/> at the next step and writes nothing.</summary>

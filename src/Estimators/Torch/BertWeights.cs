@@ -40,7 +40,7 @@ public static class BertWeights
     /// The weights of the ONNX encoder that <paramref name="encoder"/> describes (what the ONNX transforms run), for
     /// training or running in TorchSharp. The tokenizer stays the encoder's.
     /// </summary>
-    public static BertModel FromEncoder(ContextualEncoder encoder)
+    public static BertModel FromEncoder(BertOnnxEncoder encoder)
     {
         ArgumentNullException.ThrowIfNull(encoder);
         return FromOnnx(encoder.Model.ReadAll(), $"{encoder.Name} ({encoder.Model})");

@@ -39,6 +39,22 @@ public static class ContextualCatalog
     }
 
     /// <summary>
+    /// One contextual vector per token: the token vectors of each row flattened (variable-length vector of Single,
+    /// tokens × dimension) with the tokens' strings and character spans as three more columns
+    /// (<c>{output}Tokens</c>, <c>{output}Starts</c>, <c>{output}Lengths</c>). Works with any token encoder.
+    /// </summary>
+    /// <param name="catalog">The text transforms catalog.</param>
+    /// <param name="outputColumnName">The vector column to create.</param>
+    /// <param name="inputColumnName">The text column; null: same as <paramref name="outputColumnName"/>.</param>
+    /// <param name="options">Encoder, layers, special tokens, column names; null: defaults.</param>
+    public static ContextualTokenEmbeddingEstimator ApplyContextualTokenEmbedding(this TransformsCatalog.TextTransforms catalog,
+        string outputColumnName, string inputColumnName = null, ContextualTokenEmbeddingOptions options = null)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return new ContextualTokenEmbeddingEstimator(outputColumnName, inputColumnName, options);
+    }
+
+    /// <summary>
     /// The encoder's WordPiece tokenizer on its own: <c>input_ids</c>, <c>attention_mask</c> and <c>token_type_ids</c>
     /// as fixed-length Int64 vectors, to feed any BERT-family ONNX model through ML.NET's <c>ApplyOnnxModel</c>.
     /// </summary>

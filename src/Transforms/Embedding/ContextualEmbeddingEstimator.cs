@@ -5,12 +5,13 @@ namespace MLNetContextual;
 
 /// <summary>
 /// Estimator for <see cref="ContextualEmbeddingTransformer"/>: nothing to learn; <see cref="Fit"/> loads the encoder and
-/// checks the input column.
+/// checks the input column. An encoder that cannot give what the options ask for fails here, when it is built.
 /// </summary>
 public sealed class ContextualEmbeddingEstimator : IEstimator<ContextualEmbeddingTransformer>
 {
     private readonly string _output, _input;
     private readonly ContextualEmbeddingOptions _options;
+    private readonly ContextualPooling _pooling;
 
     internal ContextualEmbeddingEstimator(string outputColumnName, string inputColumnName, ContextualEmbeddingOptions options)
     {
@@ -19,27 +20,23 @@ public sealed class ContextualEmbeddingEstimator : IEstimator<ContextualEmbeddin
         _input = inputColumnName ?? outputColumnName;
         _options = options ?? new ContextualEmbeddingOptions();
         _options.Validate();
-        if (!Enum.IsDefined(_options.Pooling))
-            throw new ArgumentOutOfRangeException(nameof(options),
-                $"Invalid pooling mode: {_options.Pooling}. Valid pooling modes are: {string.Join(", ", Enum.GetNames<ContextualPooling>())}.");
+        _pooling = _options.ResolvePooling(_options.Encoder);
     }
 
     /// <inheritdoc />
     public ContextualEmbeddingTransformer Fit(IDataView input)
     {
+        ArgumentNullException.ThrowIfNull(input);
         SchemaChecks.RequireText(input.Schema, _input);
-        return new ContextualEmbeddingTransformer(_output, _input, EncoderHandle.Create(_options), _options.Pooling,
-            _options.Normalize, _options.TokensColumnName);
+        var encoder = EncoderHandle.Create(_options, nameof(ContextualEmbeddingTransformer));
+        return new ContextualEmbeddingTransformer(_output, _input,
+            new SentenceEmbedder(encoder, _pooling, _options.Normalize, _options.LongText, _options.WindowOverlap));
     }
 
     /// <inheritdoc />
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
         SchemaChecks.RequireText(inputSchema, _input);
-        if (_options.Pooling == ContextualPooling.None)
-            return SchemaShapes.With(inputSchema,
-                SchemaShapes.Vector(_output, NumberDataViewType.Single, knownSize: false),
-                SchemaShapes.Vector(_options.TokensColumnName ?? _output + "Tokens", TextDataViewType.Instance, knownSize: false));
         return SchemaShapes.With(inputSchema, SchemaShapes.Vector(_output, NumberDataViewType.Single, knownSize: true));
     }
 }

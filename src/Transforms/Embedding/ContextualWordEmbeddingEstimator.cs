@@ -18,11 +18,13 @@ public sealed class ContextualWordEmbeddingEstimator : IEstimator<ContextualWord
         (_output, _text, _start, _length) = (output, text, start, length);
         _options = options ?? new ContextualWordEmbeddingOptions();
         _options.Validate();
+        EncoderHandle.Require(_options.Encoder, EncoderCapabilities.TokenVectors, "ApplyContextualWordEmbedding (the vector of a word at a span)");
     }
 
     /// <inheritdoc />
     public ContextualWordEmbeddingTransformer Fit(IDataView input)
     {
+        ArgumentNullException.ThrowIfNull(input);
         var (text, start, length) = ContextualWordEmbeddingTransformer.CheckSchema(input.Schema, _text, _start, _length);
         if (_options.ValidateSpansAtFit)
         {
@@ -33,7 +35,7 @@ public sealed class ContextualWordEmbeddingEstimator : IEstimator<ContextualWord
             while (cursor.MoveNext())
                 new WordSpan(readText(), readStart(), readLength()).Check(cursor.Position);
         }
-        return new ContextualWordEmbeddingTransformer(_output, _text, _start, _length, EncoderHandle.Create(_options), _options.Normalize);
+        return new ContextualWordEmbeddingTransformer(_output, _text, _start, _length, EncoderHandle.Create(_options, nameof(ContextualWordEmbeddingTransformer)), _options.Normalize);
     }
 
     /// <inheritdoc />

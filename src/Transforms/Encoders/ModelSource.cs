@@ -2,10 +2,7 @@ using System.Reflection;
 
 namespace MLNetContextual;
 
-/// <summary>
-/// Where a model's bytes come from. Transformers keep a source, not the bytes: ONNX Runtime holds the one copy of the
-/// weights in memory, and saving re-reads the source into the zip.
-/// </summary>
+/// <summary>Where a model's bytes come from: a file, a manifest resource, or memory.</summary>
 internal abstract class ModelSource
 {
     public abstract Stream Open();
@@ -26,13 +23,13 @@ internal abstract class ModelSource
 
     public static ModelSource FromFile(string path) => new FileSource(Path.GetFullPath(path));
     public static ModelSource FromResource(Assembly assembly, string name) => new ResourceSource(assembly, name);
-    public static ModelSource FromBytes(byte[] bytes) => new BytesSource(bytes);
+    public static ModelSource FromBytes(byte[] bytes, string origin = null) => new BytesSource(bytes, origin);
 
-    private sealed class FileSource(string path) : ModelSource
+    internal sealed class FileSource(string path) : ModelSource
     {
         public override Stream Open() => File.Exists(path)
             ? new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16)
-            : throw new FileNotFoundException($"Model file '{path}' no longer exists; it is needed to save the model.", path);
+            : throw new FileNotFoundException($"Model file '{path}' does not exist.", path);
         public override string ToString() => path;
     }
 
@@ -43,9 +40,9 @@ internal abstract class ModelSource
         public override string ToString() => $"{assembly.GetName().Name}:{name}";
     }
 
-    private sealed class BytesSource(byte[] bytes) : ModelSource
+    private sealed class BytesSource(byte[] bytes, string origin) : ModelSource
     {
         public override Stream Open() => new MemoryStream(bytes, writable: false);
-        public override string ToString() => $"{bytes.Length} bytes";
+        public override string ToString() => origin ?? "the saved model";
     }
 }

@@ -36,9 +36,9 @@ public class PoolingModesTests
     public void TokenLevel_FlattensTokensTimesDimension()
     {
         var ml = new MLContext(seed: 1);
-        var options = new ContextualEmbeddingOptions { Pooling = ContextualPooling.None, MaxTokens = 8 };
+        var options = new ContextualTokenEmbeddingOptions { IncludeSpecialTokens = true, MaxTokens = 8 };
         var (model, path) = EstimatorChecks.RoundTrip<ContextualEmbeddingTests.TextRow, TokenVectorsRow>(
-            ml.Transforms.Text.ApplyContextualEmbedding("Features", "Text", options), ContextualEmbeddingTests.Rows, ml: ml);
+            ml.Transforms.Text.ApplyContextualTokenEmbedding("Features", "Text", options), ContextualEmbeddingTests.Rows, ml: ml);
         File.Delete(path);
 
         var rows = ml.Data.CreateEnumerable<TokenVectorsRow>(model.Transform(ml.Data.LoadFromEnumerable(ContextualEmbeddingTests.Rows)), false).ToList();
@@ -56,8 +56,8 @@ public class PoolingModesTests
     {
         var ml = new MLContext(seed: 1);
         var data = ml.Data.LoadFromEnumerable(ContextualEmbeddingTests.Rows);
-        var tokens = ml.Transforms.Text.ApplyContextualEmbedding("Features", "Text",
-            new ContextualEmbeddingOptions { Pooling = ContextualPooling.None }).Fit(data).Transform(data);
+        var tokens = ml.Transforms.Text.ApplyContextualTokenEmbedding("Features", "Text",
+            new ContextualTokenEmbeddingOptions { IncludeSpecialTokens = true }).Fit(data).Transform(data);
         var mean = ml.Transforms.Text.ApplyContextualEmbedding("Features", "Text").Fit(data).Transform(data);
         var t = ml.Data.CreateEnumerable<TokenVectorsRow>(tokens, false).ToList();
         var m = ml.Data.CreateEnumerable<FeaturesRow>(mean, false).ToList();

@@ -7,36 +7,6 @@ namespace MLNetContextual;
 
 #pragma warning disable IDE1006 // field names are state-dict keys, as in Hugging Face's BertFor* classes
 
-/// <summary>BERT's sequence classifier (Hugging Face BertForSequenceClassification): pooled = tanh(Dense(h_[CLS])),
-/// dropout, a linear layer to one logit per class (one logit in all for binary).</summary>
-internal sealed class BertSequenceClassifier : nn.Module<Tensor, Tensor, Tensor, Tensor>
-{
-    private readonly BertModel bert;
-    private readonly Dropout dropout;
-    private readonly Linear classifier;
-
-    public BertSequenceClassifier(BertModel encoder, int hiddenSize, int outputs, double headDropout) : base(nameof(BertSequenceClassifier))
-    {
-        bert = encoder;
-        dropout = nn.Dropout(headDropout);
-        classifier = nn.Linear(hiddenSize, outputs);
-        using (no_grad())
-        {
-            nn.init.normal_(classifier.weight, 0, 0.02);
-            classifier.bias.zero_();
-        }
-        RegisterComponents();
-    }
-
-    /// <summary>(B, T) ids, mask and token types → (B, outputs) logits.</summary>
-    public override Tensor forward(Tensor inputIds, Tensor attentionMask, Tensor tokenTypeIds)
-    {
-        using var scope = NewDisposeScope();
-        var (_, pooled) = bert.forward(inputIds, attentionMask, tokenTypeIds);   // (B, H)
-        return classifier.forward(dropout.forward(pooled)).MoveToOuterDisposeScope();
-    }
-}
-
 /// <summary>BERT's span extractor for SQuAD (Hugging Face BertForQuestionAnswering): a [2, H] layer gives a start and
 /// an end logit per token.</summary>
 internal sealed class BertSpanExtractor : nn.Module<Tensor, Tensor, Tensor, Tensor>

@@ -34,12 +34,13 @@ internal sealed class FineTuningLoop
     internal static readonly object GlobalGate = new();
 
     /// <summary>Sets TorchSharp's threads and seeds its generator; call before the model is built, under <see cref="GlobalGate"/>.</summary>
-    public static void Prepare(FineTuningOptions options, int seed)
+    /// <returns>What restores TorchSharp's thread count when disposed.</returns>
+    public static IDisposable Prepare(FineTuningOptions options, int seed)
     {
         MLNetContextual.Torch.TorchRuntime.EnsureLoaded();
-        if (options.NumberOfThreads is int threads)
-            torch.set_num_threads(threads);
+        var threads = options.NumberOfThreads is int n ? MLNetContextual.Torch.TorchThreads.Use(n) : null;
         torch.random.manual_seed(seed);
+        return threads;
     }
 
     /// <summary>Trains <paramref name="model"/> on examples 0..<paramref name="count"/>−1.</summary>

@@ -28,4 +28,14 @@ internal sealed class BertEncoder : Module<Tensor, Tensor, Tensor>
         foreach (var l in layer) x = l.call(x, additiveMask);
         return x.MoveToOuterDisposeScope();
     }
+
+    /// <summary>Every layer's output, first to last: (B, T, H) each.</summary>
+    public List<Tensor> ForwardAll(Tensor hidden, Tensor additiveMask)
+    {
+        var outputs = new List<Tensor>(layer.Count);
+        var x = hidden;
+        foreach (var l in layer)
+            outputs.Add(x = l.call(x, additiveMask));
+        return outputs;
+    }
 }

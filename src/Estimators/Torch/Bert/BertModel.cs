@@ -13,7 +13,7 @@ namespace MLNetContextual;
 /// <c>pooler.dense.bias</c>) are the checkpoint's. Build one with random weights from a <see cref="BertConfig"/>,
 /// or with trained weights through <see cref="BertWeights"/>. Dispose it to free the native tensors.
 /// </summary>
-public sealed class BertModel : Module<Tensor, Tensor, Tensor, (Tensor LastHiddenState, Tensor Pooled)>
+public sealed class BertModel : Module<Tensor, Tensor, Tensor, (Tensor LastHiddenState, Tensor Pooled)>, ITokenEncoderModule
 {
     private readonly BertEmbeddings embeddings;
     private readonly BertEncoder encoder;
@@ -63,6 +63,33 @@ public sealed class BertModel : Module<Tensor, Tensor, Tensor, (Tensor LastHidde
         var last = encoder.call(hidden, additive);                                         // (B, T, H)
         var pooled = pooler.call(last);                                                    // (B, H)
         return (last.MoveToOuterDisposeScope(), pooled.MoveToOuterDisposeScope());
+    }
+
+    /// <inheritdoc />
+    public int HiddenSize => Config.HiddenSize;
+
+    /// <inheritdoc />
+    public int LayerCount => Config.NumHiddenLayers + 1;
+
+    /// <inheritdoc />
+    public nn.Module AsModule() => this;
+
+    /// <summary>Hidden states of the embeddings and of every layer (Hugging Face's <c>output_hidden_states</c>), and the
+    /// pooled vector, for a batch of WordPiece inputs (padded here; the pad id is irrelevant under the mask).</summary>
+    public EncoderOutput Encode(IReadOnlyList<EncodedText> batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        using var scope = NewDisposeScope();
+        using var tokens = TokenBatch.Create(batch.Select(e => e.Ids).ToArray(), batch.Select(e => e.TypeIds).ToArray(), padId: 0);
+        var hidden = embeddings.call(tokens.Ids, tokens.Types);                           // (B, T, H)
+        var mask = tokens.Mask.to(hidden.dtype);                                           // (B, T)
+        var additive = (1.0 - mask).mul(finfo(hidden.dtype).min).unsqueeze(1).unsqueeze(1);
+        var layers = new List<Tensor> { hidden };
+        layers.AddRange(encoder.ForwardAll(hidden, additive));                            // L + 1 × (B, T, H)
+        var pooled = pooler.call(layers[^1]);                                              // (B, H)
+        foreach (var l in layers)
+            l.MoveToOuterDisposeScope();
+        return new EncoderOutput(layers, mask.MoveToOuterDisposeScope(), pooled.MoveToOuterDisposeScope());
     }
 
     private static void CheckSameShape(Tensor ids, Tensor other, string name)
