@@ -1,5 +1,3 @@
-using System.Numerics.Tensors;
-
 namespace MLNetContextual;
 
 /// <summary>Similarities of sentence vectors: cosine, and the Universal Sentence Encoder's angular similarity.</summary>
@@ -11,10 +9,17 @@ public static class UseSimilarity
     {
         if (u.Length != v.Length)
             throw new ArgumentException($"The vectors have {u.Length} and {v.Length} dimensions; they must match.", nameof(v));
-        double nu = TensorPrimitives.Norm(u), nv = TensorPrimitives.Norm(v);
-        if (nu == 0 || nv == 0)
+        // In double: near-duplicates have cos ≈ 1, where float rounding would move arccos by 1e-4.
+        double dot = 0, uu = 0, vv = 0;
+        for (int i = 0; i < u.Length; i++)
+        {
+            dot += (double)u[i] * v[i];
+            uu += (double)u[i] * u[i];
+            vv += (double)v[i] * v[i];
+        }
+        if (uu == 0 || vv == 0)
             return 0;
-        return Math.Clamp(TensorPrimitives.Dot(u, v) / (nu * nv), -1.0, 1.0);
+        return Math.Clamp(dot / Math.Sqrt(uu * vv), -1.0, 1.0);
     }
 
     /// <summary>USE's angular similarity 1 − arccos(cos(u, v)) / π, in [0, 1] (Cer et al. 2018, §5.1): it separates
