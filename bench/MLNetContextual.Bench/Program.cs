@@ -14,6 +14,9 @@ var verbs = new Dictionary<string, Func<string[], int>>(StringComparer.OrdinalIg
     ["finetune-sst2"] = FineTuningBench.Sst2,
     ["finetune-squad"] = FineTuningBench.Squad,
     ["finetune-predict"] = FineTuningBench.Predict,
+    ["use-train"] = MLNetContextual.Bench.Use.UseBench.Train,
+    ["use-throughput"] = MLNetContextual.Bench.Use.UseBench.Throughput,
+    ["use-transfer"] = MLNetContextual.Bench.Use.UseBench.Transfer,
 };
 
 if (args.Length == 0 || !verbs.TryGetValue(args[0], out var run))
