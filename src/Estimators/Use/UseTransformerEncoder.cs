@@ -53,6 +53,9 @@ public sealed class UseTransformerEncoder : TrainableTokenEncoder
     public override ITextTokenizer CreateTokenizer() => Tokenizer;
 
     /// <inheritdoc />
+    protected internal override bool SnapshotsWeights => _state == null;
+
+    /// <inheritdoc />
     public override ITokenEncoderModule CreateModule()
     {
         TorchRuntime.EnsureLoaded();
