@@ -8,6 +8,12 @@ internal interface IUseTrainable : IDisposable
     /// <summary>The module whose parameters are trained.</summary>
     nn.Module Module { get; }
 
+    /// <summary>A parameter with sparse gradients, trained by <see cref="LazyAdam"/> instead of Adam; null: none.</summary>
+    Tensor SparseParameter { get; }
+
+    /// <summary>The state-dict name of <see cref="SparseParameter"/>.</summary>
+    string SparseParameterName { get; }
+
     /// <summary>Length of the sentence vectors (D).</summary>
     int Dimension { get; }
 

@@ -15,7 +15,7 @@ internal sealed class UseDanModule : nn.Module<Tensor, Tensor, Tensor>
 
     public UseDanModule(int rows, int embeddingDimension, IReadOnlyList<int> layerSizes) : base(nameof(UseDanModule))
     {
-        embeddings = nn.EmbeddingBag(rows, embeddingDimension, mode: EmbeddingBagMode.Mean);
+        embeddings = nn.EmbeddingBag(rows, embeddingDimension, mode: EmbeddingBagMode.Mean, sparse: true);   // sparse gradients: LazyAdam
         var list = new List<Linear>();
         int inputs = embeddingDimension;
         foreach (int size in layerSizes)
@@ -45,6 +45,9 @@ internal sealed class UseDanModule : nn.Module<Tensor, Tensor, Tensor>
         }
         return x.MoveToOuterDisposeScope();
     }
+
+    /// <summary>The embedding table (its gradient is sparse).</summary>
+    public TorchSharp.Modules.Parameter EmbeddingWeight => embeddings.weight;
 
     public UseDanWeights ToWeights()
     {

@@ -21,6 +21,8 @@ internal sealed class UseDanTrainable : IUseTrainable
     }
 
     public nn.Module Module => _module;
+    public Tensor SparseParameter => _module.EmbeddingWeight;
+    public string SparseParameterName => "embeddings.weight";
     public int Dimension { get; }
 
     public Tensor Embed(IReadOnlyList<string> texts, Random rng, bool training)

@@ -72,8 +72,11 @@ internal sealed class UseTrainer
         var o = _o;
         var cancel = o.CancellationToken;
         var rng = new Random(_seed);
-        var parameters = model.Module.parameters().Concat(heads.Where(h => h != null).SelectMany(h => h.parameters())).ToList();
+        var sparse = model.SparseParameter;
+        var parameters = model.Module.named_parameters().Where(p => p.name != model.SparseParameterName).Select(p => p.parameter)
+            .Concat(heads.Where(h => h != null).SelectMany(h => h.parameters())).ToList();
         using var optimizer = optim.Adam(parameters, o.LearningRate);
+        using var lazy = sparse is null ? null : new LazyAdam(sparse);
         long examples = data.Sum(d => (long)d.Count);
         int stepsPerEpoch = (int)Math.Max(1, (examples + o.BatchSize - 1) / o.BatchSize);
         int totalSteps = stepsPerEpoch * o.Epochs, warmup = (int)Math.Ceiling(WarmupShare * totalSteps);
@@ -119,8 +122,9 @@ internal sealed class UseTrainer
                         optimizer.zero_grad();
                         var l = data[task].Loss(model, rows, rng);
                         l.backward();
-                        nn.utils.clip_grad_norm_(parameters, 1.0);
+                        nn.utils.clip_grad_norm_(parameters, 1.0);   // the dense parameters (the sparse table is not clipped)
                         optimizer.step();
+                        lazy?.Step(lr, step + 1);
                         loss = l.item<float>();
                     }
                     if (!double.IsFinite(loss))

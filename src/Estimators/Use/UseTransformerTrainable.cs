@@ -18,6 +18,8 @@ internal sealed class UseTransformerTrainable : IUseTrainable
     }
 
     public nn.Module Module => _model;
+    public Tensor SparseParameter => null;
+    public string SparseParameterName => null;
     public int Dimension => _model.HiddenSize;
 
     public Tensor Embed(IReadOnlyList<string> texts, Random rng, bool training)
