@@ -5,7 +5,8 @@ namespace MLNetContextual;
 /// <summary>
 /// Runs a <see cref="UseDanEncoder"/> in plain managed code: per text, the mean of its word and bigram embedding rows,
 /// then the feed-forward layers as matrix–vector products (<see cref="TensorPrimitives"/>), tanh between them. No
-/// TorchSharp: a per-call native round trip would cost more than the arithmetic (bench use-throughput). Stateless, so
+/// TorchSharp, so applying a DAN needs no libtorch; measured 26.6× the MiniLM's sentences/s (bench use-throughput; the
+/// TorchSharp forward was not benchmarked against it). Stateless, so
 /// safe from several threads; large batches are split over <see cref="EncoderOptions.IntraOpThreads"/> threads.
 /// </summary>
 internal sealed class UseDanSession : ISentenceEncoder

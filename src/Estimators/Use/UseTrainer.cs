@@ -6,7 +6,7 @@ namespace MLNetContextual;
 
 /// <summary>
 /// The multi-task loop of the Universal Sentence Encoder: a vocabulary from every task's sentences, then steps that each
-/// draw a task by its weight and train on a batch of it (Adam, linear warmup and decay, gradient clipping at 1), a
+/// draw a task by its weight and train on a batch of it (Adam; the DAN's embedding table by LazyAdam; linear warmup and decay; clipping at 1), a
 /// validation Spearman after every epoch with the best epoch's weights kept, cancellation between steps.
 /// </summary>
 internal sealed class UseTrainer
