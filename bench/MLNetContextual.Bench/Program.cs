@@ -20,6 +20,9 @@ var verbs = new Dictionary<string, Func<string[], int>>(StringComparer.OrdinalIg
     ["soak-reload"] = MLNetContextual.Bench.Robustness.SoakReload.Run,
     ["cli-data"] = MLNetContextual.Bench.Cli.CliSweepData.Run,
     ["finetune-text"] = TextClassificationSweep.Run,
+    ["use-train"] = MLNetContextual.Bench.Use.UseBench.Train,
+    ["use-throughput"] = MLNetContextual.Bench.Use.UseBench.Throughput,
+    ["use-transfer"] = MLNetContextual.Bench.Use.UseBench.Transfer,
 };
 
 if (args.Length == 0 || !verbs.TryGetValue(args[0], out var run))
