@@ -15,6 +15,10 @@ var verbs = new Dictionary<string, Func<string[], int>>(StringComparer.OrdinalIg
     ["finetune-squad"] = FineTuningBench.Squad,
     ["finetune-predict"] = FineTuningBench.Predict,
     ["finetune-text"] = TextClassificationSweep.Run,
+    ["topics-20ng"] = MLNetContextual.Bench.Topics.TopicModelBench.Run,
+    ["cache-snippet"] = MLNetContextual.Bench.Embedding.CacheSnippetBench.Run,
+    ["soak-predict"] = MLNetContextual.Bench.Robustness.SoakPredict.Run,
+    ["soak-reload"] = MLNetContextual.Bench.Robustness.SoakReload.Run,
 };
 
 if (args.Length == 0 || !verbs.TryGetValue(args[0], out var run))

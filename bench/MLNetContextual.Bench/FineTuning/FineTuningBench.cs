@@ -9,7 +9,7 @@ namespace MLNetContextual.Bench;
 /// Evaluation runners of issue 3 (not tests). Both fine-tune the embedded all-MiniLM-L6-v2 and print a Markdown block
 /// for bench/RESULTS.md.
 /// <list type="bullet">
-/// <item><c>finetune-sst2 [--train 10000] [--test 1000] [--epochs e] [--batch b] [--lr x] [--max-tokens n] [--val-fraction f] [--threads n] [--seed 1]</c>
+/// <item><c>finetune-sst2 [--train 10000] [--test 1000] [--epochs e] [--batch b] [--lr x] [--max-tokens n] [--val-fraction f] [--freeze] [--mix] [--mean] [--threads n] [--seed 1]</c>
 /// (options not given keep the trainer's defaults): groups the phrases by sentence (<see cref="PhraseGroups"/>), holds back
 /// <c>--test</c> groups (seeded) and scores their full sentences, trains on <c>--train</c> (at most 10,000) random
 /// phrases of the other groups; then saves the model, predicts again in a fresh process and compares.</item>
@@ -29,7 +29,13 @@ internal static class FineTuningBench
         var test = split.Test.Select(e => new SentimentRow { Sentence1 = e.Text, Label = e.Label == "1" }).ToList();
 
         var ml = new MLContext(seed: seed);
-        var options = new ContextualTextClassificationOptions { NumberOfThreads = a.NullableInt("--threads"), ProgressInterval = 20 };
+        var options = new ContextualTextClassificationOptions
+        {
+            NumberOfThreads = a.NullableInt("--threads"), ProgressInterval = 20,
+            // The feature-based recipe: --freeze keeps the encoder fixed; --mix learns a scalar mix over all its layers
+            // (mean-pooled); --mean classifies the mean of the last layer instead of the pooler.
+            FreezeEncoder = a.Flag("--freeze"), LearnScalarMix = a.Flag("--mix"), MeanPooling = a.Flag("--mean"),
+        };
         options.MaxEpochs = a.Int("--epochs", options.MaxEpochs);
         options.BatchSize = a.Int("--batch", options.BatchSize);
         options.LearningRate = a.Double("--lr", options.LearningRate);
@@ -166,5 +172,6 @@ internal static class FineTuningBench
         public int Int(string name, int fallback) => Get(name) is string v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
         public int? NullableInt(string name) => Get(name) is string v ? int.Parse(v, CultureInfo.InvariantCulture) : null;
         public double Double(string name, double fallback) => Get(name) is string v ? double.Parse(v, CultureInfo.InvariantCulture) : fallback;
+        public bool Flag(string name) => Array.IndexOf(args, name) >= 0;
     }
 }
