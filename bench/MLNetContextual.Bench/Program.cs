@@ -14,6 +14,10 @@ var verbs = new Dictionary<string, Func<string[], int>>(StringComparer.OrdinalIg
     ["finetune-sst2"] = FineTuningBench.Sst2,
     ["finetune-squad"] = FineTuningBench.Squad,
     ["finetune-predict"] = FineTuningBench.Predict,
+    ["topics-20ng"] = MLNetContextual.Bench.Topics.TopicModelBench.Run,
+    ["cache-snippet"] = MLNetContextual.Bench.Embedding.CacheSnippetBench.Run,
+    ["soak-predict"] = MLNetContextual.Bench.Robustness.SoakPredict.Run,
+    ["soak-reload"] = MLNetContextual.Bench.Robustness.SoakReload.Run,
     ["cli-data"] = MLNetContextual.Bench.Cli.CliSweepData.Run,
 };
 
