@@ -19,6 +19,7 @@ var verbs = new Dictionary<string, Func<string[], int>>(StringComparer.OrdinalIg
     ["soak-predict"] = MLNetContextual.Bench.Robustness.SoakPredict.Run,
     ["soak-reload"] = MLNetContextual.Bench.Robustness.SoakReload.Run,
     ["cli-data"] = MLNetContextual.Bench.Cli.CliSweepData.Run,
+    ["finetune-text"] = TextClassificationSweep.Run,
 };
 
 if (args.Length == 0 || !verbs.TryGetValue(args[0], out var run))
