@@ -5,17 +5,17 @@ namespace MLNetContextual;
 
 /// <summary>
 /// The shape of an ELMo biLM, as bilm-tf's <c>options.json</c> describes it: the character CNN (<c>char_cnn</c>) and the
-/// biLSTM (<c>lstm</c>). Defaults are a small model that pre-trains on a CPU; <see cref="Published"/> is the shape of
-/// the published "original" model (2 × 4096/512).
+/// biLSTM (<c>lstm</c>). Defaults are a small model that pre-trains on a CPU (2 × 256/64, 256 filters; see
+/// bench/RESULTS.md for its speed); <see cref="Published"/> is the shape of the published "original" model (2 × 4096/512).
 /// </summary>
 public sealed class ElmoConfig
 {
     /// <summary>Units in each LSTM cell (<c>lstm.dim</c>).</summary>
-    public int LstmDim { get; set; } = 512;
+    public int LstmDim { get; set; } = 256;
 
     /// <summary>Size of the LSTM's projected output and of the token representation (<c>lstm.projection_dim</c>); every
     /// layer's vector has 2 × this many values. At most <see cref="LstmDim"/>.</summary>
-    public int ProjectionDim { get; set; } = 128;
+    public int ProjectionDim { get; set; } = 64;
 
     /// <summary>LSTM layers per direction (<c>lstm.n_layers</c>).</summary>
     public int LstmLayers { get; set; } = 2;
@@ -30,10 +30,10 @@ public sealed class ElmoConfig
     public bool UseSkipConnections { get; set; } = true;
 
     /// <summary>Size of the character embedding (<c>char_cnn.embedding.dim</c>).</summary>
-    public int CharEmbeddingDim { get; set; } = 16;
+    public int CharEmbeddingDim { get; set; } = 8;
 
     /// <summary>Convolutions as (width, filters) pairs (<c>char_cnn.filters</c>).</summary>
-    public int[][] Filters { get; set; } = [[1, 32], [2, 32], [3, 64], [4, 128], [5, 256]];
+    public int[][] Filters { get; set; } = [[1, 16], [2, 16], [3, 32], [4, 64], [5, 128]];
 
     /// <summary>Highway layers after the convolutions (<c>char_cnn.n_highway</c>).</summary>
     public int HighwayLayers { get; set; } = 1;

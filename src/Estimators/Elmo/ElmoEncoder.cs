@@ -20,7 +20,7 @@ public sealed class ElmoEncoder : TrainableTokenEncoder
     internal const string KindId = "elmo";
     internal const string WeightsBlob = "lm_weights.hdf5";
 
-    private readonly byte[] _weights;      // the published HDF5 bytes; null: untrained (random from the seed)
+    private readonly byte[] _weights;      // the published HDF5 bytes
 
     private ElmoEncoder(string name, ElmoConfig config, byte[] weights, bool whitespaceOnly)
     {
@@ -53,9 +53,6 @@ public sealed class ElmoEncoder : TrainableTokenEncoder
     /// from punctuation (see <see cref="ElmoTokenizer"/>).</summary>
     public bool WhitespaceOnly { get; }
 
-    /// <summary>Whether the encoder has weights (false: an untrained model drawn from TorchSharp's seeded generator).</summary>
-    public bool IsTrained => _weights != null;
-
     /// <summary>
     /// Published ELMo weights: bilm-tf's/AllenNLP's <c>options.json</c> and HDF5 weight file (e.g.
     /// <c>elmo_2x4096_512_2048cnn_2xhighway_options.json</c> and <c>…_weights.hdf5</c>). The files are checked now: every
@@ -87,11 +84,15 @@ public sealed class ElmoEncoder : TrainableTokenEncoder
         return encoder;
     }
 
-    /// <summary>An untrained model of shape <paramref name="config"/> (random, from TorchSharp's seeded generator).</summary>
+    /// <summary>An untrained model of shape <paramref name="config"/>: bilm-tf's initialisation drawn now from TorchSharp's
+    /// global generator (<c>torch.manual_seed</c> fixes it), then fixed, so every session and every save has the same weights.</summary>
     public static ElmoEncoder Untrained(ElmoConfig config, bool whitespaceOnly = false)
     {
         ArgumentNullException.ThrowIfNull(config);
-        return new ElmoEncoder("elmo-untrained", config, null, whitespaceOnly);
+        config.Validate();
+        TorchRuntime.EnsureLoaded();
+        using var model = new ElmoBiLm(config);
+        return FromModel("elmo-untrained", model, whitespaceOnly);
     }
 
     /// <summary>The encoder of a trained <paramref name="model"/>.</summary>
@@ -124,25 +125,11 @@ public sealed class ElmoEncoder : TrainableTokenEncoder
     internal ElmoBiLm CreateBiLm()
     {
         TorchRuntime.EnsureLoaded();
-        if (_weights == null)
-        {
-            var random = new ElmoBiLm(Config);
-            random.eval();
-            return random;
-        }
         using var s = new MemoryStream(_weights, writable: false);
         return ElmoWeights.Read(s, Config, Name + " weights (HDF5)");
     }
 
-    private byte[] WeightBytes()
-    {
-        if (_weights != null)
-            return _weights;
-        using var model = CreateBiLm();
-        using var m = new MemoryStream();
-        ElmoWeights.Write(model, m);
-        return m.ToArray();
-    }
+    private byte[] WeightBytes() => _weights;
 
     /// <inheritdoc />
     public override TrainableTokenEncoder WithWeights(ITokenEncoderModule module)
