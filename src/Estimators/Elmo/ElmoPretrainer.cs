@@ -11,7 +11,8 @@ namespace MLNetContextual;
 /// streams (&lt;S&gt; w… &lt;/S&gt; per text), windows of <see cref="LearnElmoOptions.UnrollSteps"/> with the LSTM states
 /// carried from window to window (truncated back-propagation through time); the forward LM predicts the next token, the
 /// backward LM (its own LSTMs, over the streams reversed) the previous one; both share the character CNN and one softmax,
-/// and the loss is their mean. Adagrad with global gradient-norm clipping.
+/// and the loss is their mean. Adagrad (initial accumulator 1) on the gradient of loss × unroll steps, with global
+/// gradient-norm clipping, as bilm-tf's training.py.
 /// </summary>
 internal static class ElmoPretrainer
 {
@@ -66,7 +67,7 @@ internal static class ElmoPretrainer
                         ? softmax.SampledLoss(cat([fTop, bTop], 0), cat([fTargets, bTargets], 0), o.SampledSoftmaxSize)
                         : softmax.FullLoss(cat([fTop, bTop], 0), cat([fTargets, bTargets], 0));
                     optimizer.zero_grad();
-                    loss.backward();
+                    loss.mul(steps).backward();     // bilm-tf differentiates loss × unroll_steps (Adagrad's accumulator starts at 1)
                     nn.utils.clip_grad_norm_(parameters, o.MaxGradientNorm);
                     optimizer.step();
                     lossSum += loss.item<float>();

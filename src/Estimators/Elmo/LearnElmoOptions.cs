@@ -53,6 +53,9 @@ public sealed class LearnElmoOptions
     /// <summary>The text column of <see cref="ValidationSet"/>; null: <see cref="InputColumnName"/>.</summary>
     public string ValidationColumnName { get; set; }
 
+    /// <summary>Seed of TorchSharp's generator for the initial weights, dropout and the sampled softmax.</summary>
+    public int Seed { get; set; } = 1;
+
     /// <summary>Split text on white space only (pre-tokenized text); see <see cref="ElmoTokenizer"/>.</summary>
     public bool WhitespaceOnly { get; set; }
 
