@@ -14,6 +14,8 @@ var verbs = new Dictionary<string, Func<string[], int>>(StringComparer.OrdinalIg
     ["finetune-sst2"] = FineTuningBench.Sst2,
     ["finetune-squad"] = FineTuningBench.Squad,
     ["finetune-predict"] = FineTuningBench.Predict,
+    ["elmo-parity"] = MLNetContextual.Bench.Elmo.ElmoBench.Parity,
+    ["elmo-pretrain"] = MLNetContextual.Bench.Elmo.ElmoBench.Pretrain,
 };
 
 if (args.Length == 0 || !verbs.TryGetValue(args[0], out var run))
