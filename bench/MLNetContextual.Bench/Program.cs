@@ -16,6 +16,8 @@ var verbs = new Dictionary<string, Func<string[], int>>(StringComparer.OrdinalIg
     ["finetune-predict"] = FineTuningBench.Predict,
     ["elmo-parity"] = MLNetContextual.Bench.Elmo.ElmoBench.Parity,
     ["elmo-pretrain"] = MLNetContextual.Bench.Elmo.ElmoBench.Pretrain,
+    ["elmo-sst2"] = MLNetContextual.Bench.Elmo.ElmoDownstream.Sst2,
+    ["elmo-wic"] = MLNetContextual.Bench.Elmo.ElmoDownstream.Wic,
 };
 
 if (args.Length == 0 || !verbs.TryGetValue(args[0], out var run))

@@ -77,8 +77,8 @@ internal static class ElmoBench
             ProjectionDim = int.Parse(Arg(args, "--proj", "64")),
         };
         var (train, validation) = ElmoCorpus.Split();
-        if (rows > 0)
-            train = train.Take(rows).ToList();
+        if (rows > 0 && rows < train.Count)   // evenly spaced rows, so Gutenberg, Brown and Reuters are all in the sample
+            train = Enumerable.Range(0, rows).Select(i => train[(int)((long)i * train.Count / rows)]).ToList();
         var ml = new MLContext(seed: 1);
         var reports = new List<ElmoTrainingProgress>();
         var clock = Stopwatch.StartNew();
@@ -122,7 +122,6 @@ internal static class ElmoBench
             v.LegendText = "validation (full softmax, per epoch)";
             v.MarkerSize = 10;
         }
-        plot.Axes.SetLimitsY(0, Math.Min(2000, reports.Select(r => r.TrainPerplexity).Where(double.IsFinite).DefaultIfEmpty(100).Max() * 1.1));
         plot.XLabel("epoch");
         plot.YLabel("perplexity");
         plot.Title("ELMo pre-training on english-corpus");
