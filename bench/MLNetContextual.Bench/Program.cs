@@ -18,6 +18,7 @@ var verbs = new Dictionary<string, Func<string[], int>>(StringComparer.OrdinalIg
     ["elmo-pretrain"] = MLNetContextual.Bench.Elmo.ElmoBench.Pretrain,
     ["elmo-sst2"] = MLNetContextual.Bench.Elmo.ElmoDownstream.Sst2,
     ["elmo-wic"] = MLNetContextual.Bench.Elmo.ElmoDownstream.Wic,
+    ["elmo-lstm-step"] = MLNetContextual.Bench.Elmo.ElmoLstmStep.Run,
 };
 
 if (args.Length == 0 || !verbs.TryGetValue(args[0], out var run))

@@ -7,7 +7,7 @@
 //      layer), and for a few occurrences we print the nearest other contexts of the same word.
 // Run: dotnet run -c Release --project samples/Elmo [-- text-file [word]]
 // Without arguments a small generated text is used (900 lines in which "bank" is a river bank or a money bank); it
-// trains in a minute or two on one thread.
+// trains in about a minute on one thread.
 using System.Globalization;
 using Microsoft.ML;
 using MLNetContextual;
@@ -45,7 +45,7 @@ Console.WriteLine($"saved and reloaded: {zip} ({reloadedZip.Dimension}-d sentenc
 reloadedZip.Dispose();
 
 // 3. Nearest contexts of the word, from the reloaded published files.
-var occurrences = lines.Take(400).SelectMany(l => Occurrences(l, word)).Take(120).ToList();
+var occurrences = lines.Distinct().SelectMany(l => Occurrences(l, word)).Take(200).ToList();
 if (occurrences.Count < 2)
 {
     Console.WriteLine($"'{word}' occurs fewer than twice; nothing to compare.");
@@ -61,7 +61,7 @@ var vectors = ml.Data.CreateEnumerable<VectorRow>(wordModel.Transform(spanData),
 foreach (int q in new[] { 0, 1, 2, 3 }.Where(q => q < occurrences.Count))
 {
     Console.WriteLine($"\n\"{occurrences[q].Text}\"  — nearest contexts of '{word}':");
-    foreach (var (i, cos) in Enumerable.Range(0, occurrences.Count).Where(i => i != q && occurrences[i].Text != occurrences[q].Text)
+    foreach (var (i, cos) in Enumerable.Range(0, occurrences.Count).Where(i => i != q)
         .Select(i => (i, Dot(vectors[q], vectors[i]))).OrderByDescending(p => p.Item2).Take(3))
         Console.WriteLine($"   {cos:F3}  {occurrences[i].Text}");
 }
@@ -108,25 +108,28 @@ internal sealed class ConsoleProgress : IProgress<ElmoTrainingProgress>
     }
 }
 
-/// <summary>A generated text in which "bank" has two senses, each with its own neighbours.</summary>
+/// <summary>A generated text in which "bank" has two senses, each with its own words on both sides of it.</summary>
 internal static class Corpus
 {
-    private static readonly string[] River = ["We sat on the grassy bank of the river .", "The boat drifted toward the muddy bank .",
-        "Reeds grow along the bank of the stream .", "The children fished from the steep bank near the water ."];
-    private static readonly string[] Money = ["She deposited her salary at the bank .", "The bank approved the loan for the house .",
-        "He opened an account at the bank downtown .", "The bank raised its interest rates again ."];
+    private static readonly string[] RiverLeft = ["We sat on the grassy", "The boat drifted to the muddy", "Reeds grow along the", "The children fished from the steep"];
+    private static readonly string[] RiverRight = ["of the river .", "near the water .", "by the stream where ducks swim .", "after the flood ."];
+    private static readonly string[] MoneyLeft = ["She deposited her salary at the", "He asked the", "The loan came from the", "They phoned the"];
+    private static readonly string[] MoneyRight = ["for a loan .", "to lower the interest .", "about her account .", "before paying the mortgage ."];
     private static readonly string[] Other = ["The river flows past the old mill .", "The loan was paid back in ten years .",
         "Water rose over the stones after the rain .", "Interest on the account is paid every month .", "The boat was tied near the mill ."];
 
     public static List<string> Lines(int count)
     {
         var random = new Random(1);
+        string Pick(string[] a) => a[random.Next(a.Length)];
         var lines = new List<string>();
         for (int i = 0; i < count; i++)
-        {
-            var pool = (i % 3) switch { 0 => River, 1 => Money, _ => Other };
-            lines.Add(pool[random.Next(pool.Length)]);
-        }
+            lines.Add((i % 3) switch
+            {
+                0 => $"{Pick(RiverLeft)} bank {Pick(RiverRight)}",
+                1 => $"{Pick(MoneyLeft)} bank {Pick(MoneyRight)}",
+                _ => Pick(Other),
+            });
         return lines;
     }
 }

@@ -28,7 +28,7 @@ internal static class ElmoBench
         }
         foreach (bool stateful in new[] { true, false })
         {
-            using var runner = encoder.CreateRunner(stateful);
+            using var runner = encoder.CreateRunner(stateful, int.Parse(Arg(args, "--threads", "1")));
             int d = runner.Dimension, half = d / 2, top = runner.LayerCount - 1;
             var max = new double[3, 10];
             var clock = Stopwatch.StartNew();

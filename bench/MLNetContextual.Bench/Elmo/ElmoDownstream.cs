@@ -49,7 +49,7 @@ internal static class ElmoDownstream
 
         var ml = new MLContext(seed: 1);
         var elmo = Load(args, whitespaceOnly: true);      // SST-2 text is tokenized already
-        var glove = StaticEmbeddings.Load(Datasets.File("glove-6B-50d-10k", "glove.6B.50d.10k.txt"));
+        var glove = MLNetContextual.StaticEmbeddings.Load(Datasets.File("glove-6B-50d-10k", "glove.6B.50d.10k.txt"));
         var features = ml.Transforms.Text.NormalizeText("Lower", "Text", Microsoft.ML.Transforms.Text.TextNormalizingEstimator.CaseMode.Lower)
             .Append(ml.Transforms.Text.TokenizeIntoWords("Words", "Lower"))
             .Append(ml.Transforms.Text.ApplyStaticWordEmbedding("Glove", "Words", glove))

@@ -114,7 +114,9 @@ public sealed class ElmoEncoder : TrainableTokenEncoder
     }
 
     /// <summary>A runner over whole sentences with bilm-tf's optional stateful mode (see <see cref="ElmoRunner"/>).</summary>
-    public ElmoRunner CreateRunner(bool stateful = false) => new(this, stateful);
+    /// <param name="stateful">Carry LSTM states from batch to batch per row, as bilm-tf does.</param>
+    /// <param name="threads">TorchSharp threads during each run (restored after it); null: TorchSharp's setting.</param>
+    public ElmoRunner CreateRunner(bool stateful = false, int? threads = null) => new(this, stateful, threads);
 
     /// <inheritdoc />
     public override ITextTokenizer CreateTokenizer() => new ElmoTokenizer(WhitespaceOnly);

@@ -13,9 +13,13 @@ public sealed class ElmoRunner : IDisposable
 {
     private readonly ElmoBiLm _model;
     private readonly ElmoTokenizer _tokenizer = new(whitespaceOnly: true);
+    private readonly int? _threads;
 
-    internal ElmoRunner(ElmoEncoder encoder, bool stateful)
+    internal ElmoRunner(ElmoEncoder encoder, bool stateful, int? threads)
     {
+        if (threads is < 1)
+            throw new ArgumentOutOfRangeException(nameof(threads), $"threads is {threads}; it must be at least 1 (or null: TorchSharp's setting).");
+        _threads = threads;
         _model = encoder.CreateBiLm();
         _model.Stateful = stateful;
         Dimension = encoder.Dimension;
@@ -44,6 +48,7 @@ public sealed class ElmoRunner : IDisposable
         if (sentences.Count == 0)
             return [];
         var batch = sentences.Select(s => _tokenizer.Assemble(s.Select((t, i) => new EncoderToken(-1, t, i, 1)).ToArray(), 0, s.Count)).ToArray();
+        using var threads = _threads is int t ? TorchThreads.Use(t) : null;
         using var scope = NewDisposeScope();
         using var grad = no_grad();
         var output = _model.Encode(batch);
