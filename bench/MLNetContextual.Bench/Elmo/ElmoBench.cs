@@ -125,7 +125,8 @@ internal static class ElmoBench
         plot.XLabel("epoch");
         plot.YLabel("perplexity");
         plot.Title("ELMo pre-training on english-corpus");
-        plot.ShowLegend();
+        plot.Axes.SetLimitsY(0, Math.Max(valid.Select(r => r.ValidationPerplexity.Value).DefaultIfEmpty(100).Max() * 3, 100));
+        plot.ShowLegend(ScottPlot.Alignment.UpperRight);
         plot.SavePng(path, 800, 500);
         Console.WriteLine($"plot: {path}");
     }

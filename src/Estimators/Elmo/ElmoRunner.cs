@@ -48,7 +48,7 @@ public sealed class ElmoRunner : IDisposable
         if (sentences.Count == 0)
             return [];
         var batch = sentences.Select(s => _tokenizer.Assemble(s.Select((t, i) => new EncoderToken(-1, t, i, 1)).ToArray(), 0, s.Count)).ToArray();
-        using var threads = _threads is int t ? TorchThreads.Use(t) : null;
+        using var threads = _threads is int count ? TorchThreads.Use(count) : null;
         using var scope = NewDisposeScope();
         using var grad = no_grad();
         var output = _model.Encode(batch);
