@@ -3,3 +3,4 @@ using MLNetContextual;
 // The stable ids under which this assembly's transformers are saved (see src/Transforms/Persistence/Components.cs).
 [assembly: ContextualComponent(ContextualTextClassificationTransformer.ComponentId, typeof(ContextualTextClassificationTransformer), MaxFormatVersion = 2)]
 [assembly: ContextualComponent("question-answer", typeof(ContextualQuestionAnswerTransformer))]
+[assembly: ContextualComponent("contextual-topic-model", typeof(ContextualTopicModelTransformer))]

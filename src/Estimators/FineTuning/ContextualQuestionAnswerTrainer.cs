@@ -121,17 +121,10 @@ public sealed class ContextualQuestionAnswerTrainer : IEstimator<ContextualQuest
     private void CheckColumns(DataViewSchema schema, string where)
     {
         var o = _options;
-        try
-        {
-            SchemaChecks.RequireText(schema, o.ContextColumnName);
-            SchemaChecks.RequireText(schema, o.QuestionColumnName);
-            SchemaChecks.RequireText(schema, o.TrainingAnswerColumnName);
-            SchemaChecks.Require(schema, o.AnswerIndexColumnName, "Int32", t => t is not KeyDataViewType && DataViewColumns.IsInteger(t));
-        }
-        catch (ArgumentOutOfRangeException e) when (where != null)
-        {
-            throw new ArgumentOutOfRangeException(where, $"{where}: {e.Message.Split(" (Parameter")[0]}");
-        }
+        SchemaChecks.RequireText(schema, o.ContextColumnName, where);
+        SchemaChecks.RequireText(schema, o.QuestionColumnName, where);
+        SchemaChecks.RequireText(schema, o.TrainingAnswerColumnName, where);
+        SchemaChecks.Require(schema, o.AnswerIndexColumnName, "Int32", t => t is not KeyDataViewType && DataViewColumns.IsInteger(t), where);
     }
 
     internal readonly record struct Row(string Context, string Question, string Answer, int AnswerIndex);

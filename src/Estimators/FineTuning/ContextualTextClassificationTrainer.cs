@@ -102,9 +102,18 @@ public sealed class ContextualTextClassificationTrainer : IEstimator<ContextualT
         try
         {
             var encoded = train.Select(r => transformer.Encode(r.First, r.Second)).ToArray();
+            // A frozen encoder gives the same features every epoch: compute them once, then train only the head (and the mix).
+            using var features = o.FreezeEncoder ? FrozenFeatures(model, encoded, o, log) : null;
             Tensor BatchLoss(int[] batch)
             {
-                var logits = model.forward(batch.Select(i => encoded[i]).ToArray());
+                Tensor logits;
+                if (features is null)
+                    logits = model.forward(batch.Select(i => encoded[i]).ToArray());
+                else
+                {
+                    using var index = tensor(batch.Select(i => (long)i).ToArray());
+                    logits = model.ForwardFeatures(features.index_select(0, index));
+                }
                 if (_binary)
                 {
                     using var target = tensor(batch.Select(i => (float)train[i].Label).ToArray());
@@ -123,6 +132,33 @@ public sealed class ContextualTextClassificationTrainer : IEstimator<ContextualT
         {
             transformer.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>Runs the frozen encoder once over the training texts (batches of similar length, eval mode, no gradients):
+    /// (N, L or 1, H) features in training-row order.</summary>
+    private Tensor FrozenFeatures(SequenceClassifier model, EncodedText[] encoded, ContextualTextClassificationOptions o, CatalogEnvironment.ILogChannel log)
+    {
+        var order = Enumerable.Range(0, encoded.Length).OrderBy(i => encoded[i].Length).ToArray();
+        var parts = new List<Tensor>();
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        try
+        {
+            for (int start = 0; start < order.Length; start += o.BatchSize)
+            {
+                o.CancellationToken.ThrowIfCancellationRequested();
+                var rows = order.Skip(start).Take(o.BatchSize).ToArray();
+                parts.Add(model.FrozenFeatures(rows.Select(i => encoded[i]).ToArray()));
+            }
+            using var sorted = cat(parts.ToArray(), 0);
+            using var inverse = tensor(order.Select((row, k) => (row, k)).OrderBy(p => p.row).Select(p => (long)p.k).ToArray());
+            log?.Info($"{TrainerName}: frozen encoder run once over {encoded.Length} texts in {watch.Elapsed.TotalSeconds:F1} s; only the head trains.");
+            return sorted.index_select(0, inverse);
+        }
+        finally
+        {
+            foreach (var p in parts)
+                p.Dispose();
         }
     }
 
@@ -145,19 +181,13 @@ public sealed class ContextualTextClassificationTrainer : IEstimator<ContextualT
     private DataViewSchema.Column CheckColumns(DataViewSchema schema, string where)
     {
         var o = _options;
-        try
-        {
-            SchemaChecks.RequireText(schema, o.Sentence1ColumnName);
-            if (o.Sentence2ColumnName != null)
-                SchemaChecks.RequireText(schema, o.Sentence2ColumnName);
-            return _binary
-                ? SchemaChecks.Require(schema, o.LabelColumnName, ExpectedLabel, t => t is BooleanDataViewType)
-                : SchemaChecks.Require(schema, o.LabelColumnName, ExpectedLabel, t => t is KeyDataViewType k && k.RawType == typeof(uint));
-        }
-        catch (ArgumentOutOfRangeException e) when (where != "training data")
-        {
-            throw new ArgumentOutOfRangeException(nameof(o.ValidationSet), $"{where}: {e.Message.Split(" (Parameter")[0]}");
-        }
+        string context = where == "training data" ? null : where;   // the main input's errors carry no prefix
+        SchemaChecks.RequireText(schema, o.Sentence1ColumnName, context);
+        if (o.Sentence2ColumnName != null)
+            SchemaChecks.RequireText(schema, o.Sentence2ColumnName, context);
+        return _binary
+            ? SchemaChecks.Require(schema, o.LabelColumnName, ExpectedLabel, t => t is BooleanDataViewType, context)
+            : SchemaChecks.Require(schema, o.LabelColumnName, ExpectedLabel, t => t is KeyDataViewType k && k.RawType == typeof(uint), context);
     }
 
     /// <summary>A training row: the texts and the 0-based class (binary: 0 or 1).</summary>

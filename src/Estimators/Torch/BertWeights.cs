@@ -73,7 +73,7 @@ public static class BertWeights
 
     private static BertModel FromOnnx(byte[] bytes, string source)
     {
-        var (config, weights) = OnnxBertImporter.Import(OnnxGraph.Parse(bytes));
+        var (config, weights) = OnnxBertImporter.Import(OnnxGraph.Parse(bytes, source), source);
         return Build(config, weights, source);
     }
 

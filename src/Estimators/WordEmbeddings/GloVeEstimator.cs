@@ -27,12 +27,13 @@ public sealed class GloVeEstimator : IEstimator<StaticWordEmbeddingTransformer>
 
     /// <summary>Trains on the token column of <paramref name="input"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The column is missing or is not <c>Vector&lt;String&gt;</c>.</exception>
-    /// <exception cref="InvalidOperationException">No word occurs <see cref="GloVeOptions.MinCount"/> times, or no two words co-occur.</exception>
+    /// <exception cref="InvalidOperationException">No word occurs <see cref="GloVeOptions.MinCount"/> times, no two words co-occur, or the vocabulary × Dimension is too large for one array.</exception>
     public StaticWordEmbeddingTransformer Fit(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
         StaticWordEmbeddingTransformer.RequireTokens(input.Schema, _input);
         var vocab = Vocabulary.Count(input, _input, _options.MinCount, _options.MaxVocabularySize);
+        Word2VecOptions.CheckTableSize(vocab.Size, _options.Dimension + 1, arrays: 2);   // word and context vectors with biases
         long limit = _options.CooccurrenceMemoryBytes;
         float[] vectors;
         using (var records = CooccurrenceRecords.Shuffled(

@@ -3,10 +3,10 @@ namespace MLNetContextual;
 /// <summary>Settings of <c>LearnGloVe</c>; the defaults are those of the reference implementation (Stanford glove).</summary>
 public sealed class GloVeOptions
 {
-    /// <summary>Floats per word vector (glove -vector-size).</summary>
+    /// <summary>Floats per word vector (glove -vector-size), 1 to <see cref="Word2VecOptions.MaxDimension"/>.</summary>
     public int Dimension { get; set; } = 50;
 
-    /// <summary>Context words counted on each side of a word, weighted 1/distance (cooccur -window-size).</summary>
+    /// <summary>Context words counted on each side of a word, weighted 1/distance (cooccur -window-size), 1 to 10,000.</summary>
     public int Window { get; set; } = 15;
 
     /// <summary>Co-occurrence count at which the weighting function f(x) = (x / XMax)^Alpha reaches 1 (glove -x-max).</summary>
@@ -15,7 +15,7 @@ public sealed class GloVeOptions
     /// <summary>Exponent of the weighting function (glove -alpha).</summary>
     public double Alpha { get; set; } = 0.75;
 
-    /// <summary>Passes over the co-occurrence pairs (glove -iter).</summary>
+    /// <summary>Passes over the co-occurrence pairs (glove -iter), 1 to 100,000.</summary>
     public int Epochs { get; set; } = 25;
 
     /// <summary>Initial AdaGrad learning rate (glove -eta).</summary>
@@ -30,7 +30,7 @@ public sealed class GloVeOptions
     /// <summary>Count context on both sides (true) or only to the left (cooccur -symmetric).</summary>
     public bool Symmetric { get; set; } = true;
 
-    /// <summary>Training threads (lock-free updates as the reference); null: one per core. Results are reproducible only with 1.</summary>
+    /// <summary>Training threads (lock-free updates as the reference); null: one per core. Results are reproducible only with 1. At most <see cref="Word2VecOptions.MaxThreads"/>.</summary>
     public int? NumberOfThreads { get; set; }
 
     /// <summary>How the fitted transformer pools a row's token vectors: mean (default), min/mean/max, or none (per-token vectors).</summary>
@@ -59,16 +59,16 @@ public sealed class GloVeOptions
     internal void Validate()
     {
         StaticWordEmbeddingOptions.CheckPooling(Pooling, nameof(Pooling));
-        Word2VecOptions.Check(Dimension >= 1, nameof(Dimension), Dimension, "at least 1");
-        Word2VecOptions.Check(Window >= 1, nameof(Window), Window, "at least 1");
-        Word2VecOptions.Check(XMax > 0, nameof(XMax), XMax, "positive");
-        Word2VecOptions.Check(Alpha > 0, nameof(Alpha), Alpha, "positive");
-        Word2VecOptions.Check(Epochs >= 1, nameof(Epochs), Epochs, "at least 1");
-        Word2VecOptions.Check(LearningRate > 0, nameof(LearningRate), LearningRate, "positive");
+        Word2VecOptions.Check(Dimension is >= 1 and <= Word2VecOptions.MaxDimension, nameof(Dimension), Dimension, $"from 1 to {Word2VecOptions.MaxDimension}");
+        Word2VecOptions.Check(Window is >= 1 and <= 10_000, nameof(Window), Window, "from 1 to 10000");
+        Word2VecOptions.Check(XMax > 0 && double.IsFinite(XMax), nameof(XMax), XMax, "a finite positive number");
+        Word2VecOptions.Check(Alpha > 0 && double.IsFinite(Alpha), nameof(Alpha), Alpha, "a finite positive number");
+        Word2VecOptions.Check(Epochs is >= 1 and <= 100_000, nameof(Epochs), Epochs, "from 1 to 100000");
+        Word2VecOptions.Check(LearningRate > 0 && double.IsFinite(LearningRate), nameof(LearningRate), LearningRate, "a finite positive number");
         Word2VecOptions.Check(MinCount >= 1, nameof(MinCount), MinCount, "at least 1");
         Word2VecOptions.Check(MaxVocabularySize >= 0, nameof(MaxVocabularySize), MaxVocabularySize, "0 (no limit) or positive");
-        Word2VecOptions.Check(MaxCooccurrenceMemoryMB >= 1, nameof(MaxCooccurrenceMemoryMB), MaxCooccurrenceMemoryMB, "at least 1");
+        Word2VecOptions.Check(MaxCooccurrenceMemoryMB is >= 1 and <= 1 << 20, nameof(MaxCooccurrenceMemoryMB), MaxCooccurrenceMemoryMB, "from 1 to 1048576 (1 TB)");
         Word2VecOptions.Check(TemporaryDirectory is null || Directory.Exists(TemporaryDirectory), nameof(TemporaryDirectory), TemporaryDirectory, "an existing folder or null");
-        Word2VecOptions.Check(NumberOfThreads is null or >= 1, nameof(NumberOfThreads), NumberOfThreads, "at least 1");
+        Word2VecOptions.Check(NumberOfThreads is null or (>= 1 and <= Word2VecOptions.MaxThreads), nameof(NumberOfThreads), NumberOfThreads, $"from 1 to {Word2VecOptions.MaxThreads}");
     }
 }

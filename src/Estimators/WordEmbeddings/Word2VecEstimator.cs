@@ -25,12 +25,13 @@ public sealed class Word2VecEstimator : IEstimator<StaticWordEmbeddingTransforme
 
     /// <summary>Trains on the token column of <paramref name="input"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The column is missing or is not <c>Vector&lt;String&gt;</c>.</exception>
-    /// <exception cref="InvalidOperationException">No word occurs <see cref="Word2VecOptions.MinCount"/> times.</exception>
+    /// <exception cref="InvalidOperationException">No word occurs <see cref="Word2VecOptions.MinCount"/> times, or the vocabulary × Dimension is too large for one array.</exception>
     public StaticWordEmbeddingTransformer Fit(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
         StaticWordEmbeddingTransformer.RequireTokens(input.Schema, _input);
         var vocab = Vocabulary.Count(input, _input, _options.MinCount);
+        Word2VecOptions.CheckTableSize(vocab.Size, _options.Dimension);
         var vectors = new Word2VecTrainer(vocab, _options).Train(input, _input);
         var embeddings = new StaticEmbeddings(vocab.Words, vectors, _options.Dimension, StaticEmbeddingsFormat.Auto);
         return new StaticWordEmbeddingTransformer(_output, _input, embeddings, _options.Pooling);

@@ -23,7 +23,7 @@ public sealed class ContextualEmbeddingGenerator : IEmbeddingGenerator<string, E
         options.Validate();
         var pooling = options.ResolvePooling(options.Encoder);
         _embedder = new SentenceEmbedder(EncoderHandle.Create(options, nameof(ContextualEmbeddingGenerator)), pooling, options.Normalize,
-            options.LongText, options.WindowOverlap);
+            options.LongText, options.WindowOverlap, options.CacheSizeMB);
         _ownsEncoder = true;
         _window = options.BatchSize * options.ReadAheadBatches;
     }

@@ -30,7 +30,7 @@ public sealed class ContextualEmbeddingEstimator : IEstimator<ContextualEmbeddin
         SchemaChecks.RequireText(input.Schema, _input);
         var encoder = EncoderHandle.Create(_options, nameof(ContextualEmbeddingTransformer));
         return new ContextualEmbeddingTransformer(_output, _input,
-            new SentenceEmbedder(encoder, _pooling, _options.Normalize, _options.LongText, _options.WindowOverlap));
+            new SentenceEmbedder(encoder, _pooling, _options.Normalize, _options.LongText, _options.WindowOverlap, _options.CacheSizeMB));
     }
 
     /// <inheritdoc />

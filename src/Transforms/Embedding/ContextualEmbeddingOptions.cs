@@ -16,6 +16,11 @@ public sealed class ContextualEmbeddingOptions : EncoderOptions
     /// <summary>With <see cref="LongTextHandling.Windows"/>: tokens each window shares with the previous one.</summary>
     public int WindowOverlap { get; set; } = 64;
 
+    /// <summary>Megabytes of sentence vectors kept, keyed by their text, so that trainers making many passes (SDCA,
+    /// L-BFGS) and repeated texts do not re-run the encoder; 0 turns the cache off. 64 MB hold about 40,000 MiniLM vectors
+    /// of short texts; least recently used ones go first.</summary>
+    public int CacheSizeMB { get; set; } = 64;
+
     /// <summary>Not used any more: token vectors come from <c>ApplyContextualTokenEmbedding</c>.</summary>
     [Obsolete("Token vectors have their own transform: ApplyContextualTokenEmbedding (ContextualTokenEmbeddingOptions.TokensColumnName).")]
     public string TokensColumnName { get; set; }
@@ -31,6 +36,8 @@ public sealed class ContextualEmbeddingOptions : EncoderOptions
             throw new ArgumentOutOfRangeException(nameof(Pooling), $"Invalid pooling mode: {pooling}. Valid pooling modes are: Mean, Cls, Max, Encoder.");
         EncoderHandle.Require(encoder, pooling == ContextualPooling.Encoder ? EncoderCapabilities.SentenceVectors : EncoderCapabilities.TokenVectors,
             $"ApplyContextualEmbedding with Pooling {pooling}");
+        if (CacheSizeMB is < 0 or > 1 << 20)
+            throw new ArgumentOutOfRangeException(nameof(CacheSizeMB), $"CacheSizeMB is {CacheSizeMB}; it must be between 0 (off) and {1 << 20}.");
         if (!Enum.IsDefined(LongText))
             throw new ArgumentOutOfRangeException(nameof(LongText), $"Invalid LongText: {LongText}. Valid values are: Truncate, Windows.");
         if (LongText == LongTextHandling.Windows)

@@ -45,11 +45,12 @@ public sealed class ContextualEmbeddingTransformer : ContextualTransformerBase, 
 
     internal override ColumnMapper CreateMapper(DataViewSchema inputSchema) => new Mapper(this, inputSchema);
 
-    private sealed record Settings(string Output, string Input, ContextualPooling Pooling, bool Normalize, LongTextHandling LongText, int WindowOverlap);
+    private sealed record Settings(string Output, string Input, ContextualPooling Pooling, bool Normalize, LongTextHandling LongText, int WindowOverlap,
+        int CacheSizeMB);
 
     internal override void SaveModel(ModelWriter writer)
     {
-        writer.WriteJson(SettingsEntry, new Settings(OutputColumnName, InputColumnName, Pooling, Normalize, LongText, Embedder.WindowOverlap));
+        writer.WriteJson(SettingsEntry, new Settings(OutputColumnName, InputColumnName, Pooling, Normalize, LongText, Embedder.WindowOverlap, Embedder.CacheMegabytes));
         Embedder.Encoder.Save(writer);
     }
 
@@ -59,7 +60,7 @@ public sealed class ContextualEmbeddingTransformer : ContextualTransformerBase, 
             return LoadFirstRelease(reader);
         var s = reader.ReadJson<Settings>(SettingsEntry);
         var encoder = EncoderHandle.Load(reader, nameof(ContextualEmbeddingTransformer));
-        return new ContextualEmbeddingTransformer(s.Output, s.Input, new SentenceEmbedder(encoder, s.Pooling, s.Normalize, s.LongText, s.WindowOverlap));
+        return new ContextualEmbeddingTransformer(s.Output, s.Input, new SentenceEmbedder(encoder, s.Pooling, s.Normalize, s.LongText, s.WindowOverlap, s.CacheSizeMB));
     }
 
     // First release: binary settings, BERT on ONNX; Pooling None was the token-level output, now its own transform.
@@ -74,7 +75,7 @@ public sealed class ContextualEmbeddingTransformer : ContextualTransformerBase, 
         if (pooling == ContextualPooling.None)
             return new ContextualTokenEmbeddingTransformer(output, input, encoder, normalize, includeSpecialTokens: true,
                 tokens.Length == 0 ? output + "Tokens" : tokens, output + "Starts", output + "Lengths");
-        return new ContextualEmbeddingTransformer(output, input, new SentenceEmbedder(encoder, pooling, normalize, LongTextHandling.Truncate, 0));
+        return new ContextualEmbeddingTransformer(output, input, new SentenceEmbedder(encoder, pooling, normalize, LongTextHandling.Truncate, 0, new ContextualEmbeddingOptions().CacheSizeMB));
     }
 
     /// <summary>Releases the encoder (after rows being encoded on other threads are done).</summary>

@@ -7,14 +7,22 @@ namespace MLNetContextual;
 /// </summary>
 internal sealed class SentenceEmbedder : IDisposable
 {
-    public SentenceEmbedder(EncoderHandle encoder, ContextualPooling pooling, bool normalize, LongTextHandling longText, int windowOverlap)
+    private readonly EmbeddingCache _cache;
+
+    public SentenceEmbedder(EncoderHandle encoder, ContextualPooling pooling, bool normalize, LongTextHandling longText, int windowOverlap,
+        int cacheMegabytes = 0)
     {
         Encoder = encoder;
         Pooling = pooling;
         Normalize = normalize;
         LongText = longText;
         WindowOverlap = windowOverlap;
+        CacheMegabytes = cacheMegabytes;
+        _cache = cacheMegabytes > 0 ? new EmbeddingCache(cacheMegabytes) : null;
     }
+
+    public int CacheMegabytes { get; }
+    internal EmbeddingCache Cache => _cache;
 
     public EncoderHandle Encoder { get; }
     public ContextualPooling Pooling { get; }
@@ -23,8 +31,37 @@ internal sealed class SentenceEmbedder : IDisposable
     public int WindowOverlap { get; }
     public int Dimension => Encoder.Dimension;
 
-    /// <summary>Sets <c>results[i]</c> to the vector of <c>texts[i]</c>.</summary>
+    /// <summary>Sets <c>results[i]</c> to the vector of <c>texts[i]</c> (shared with the cache: read, never write).</summary>
     public void Embed(ReadOnlySpan<string> texts, Span<float[]> results)
+    {
+        if (_cache == null)
+        {
+            Compute(texts, results);
+            return;
+        }
+        // Only the texts not in the cache are encoded, each distinct text once.
+        var missing = new List<string>();
+        var slots = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int i = 0; i < texts.Length; i++)
+        {
+            string text = texts[i] ?? string.Empty;
+            if (_cache.TryGet(text, out var cached))
+                results[i] = cached;
+            else if (slots.TryAdd(text, missing.Count))
+                missing.Add(text);
+        }
+        if (missing.Count == 0)
+            return;
+        var computed = new float[missing.Count][];
+        Compute(missing.ToArray(), computed);
+        for (int k = 0; k < missing.Count; k++)
+            _cache.Add(missing[k], computed[k]);
+        for (int i = 0; i < texts.Length; i++)
+            if (slots.TryGetValue(texts[i] ?? string.Empty, out int k))
+                results[i] = computed[k];
+    }
+
+    private void Compute(ReadOnlySpan<string> texts, Span<float[]> results)
     {
         using var use = Encoder.Enter();
         if (Pooling == ContextualPooling.Encoder)

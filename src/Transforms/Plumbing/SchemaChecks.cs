@@ -6,13 +6,20 @@ namespace MLNetContextual;
 /// <summary>Schema-time checks with ML.NET's wording: which column, what was expected, what was found.</summary>
 internal static class SchemaChecks
 {
-    public static DataViewSchema.Column Require(DataViewSchema schema, string name, string expected, Func<DataViewType, bool> accepts)
+    /// <param name="schema">The schema to look in.</param>
+    /// <param name="name">The column.</param>
+    /// <param name="expected">The expected type, as the message gives it.</param>
+    /// <param name="accepts">Whether a type is acceptable.</param>
+    /// <param name="where">What the schema belongs to when it is not the main input (e.g. "ValidationSet"): prefixes the
+    /// message and names the parameter.</param>
+    public static DataViewSchema.Column Require(DataViewSchema schema, string name, string expected, Func<DataViewType, bool> accepts, string where = null)
     {
+        string prefix = where == null ? "" : where + ": ";
         var column = schema.GetColumnOrNull(name)
-            ?? throw new ArgumentOutOfRangeException(nameof(schema), $"Could not find input column '{name}'.");
+            ?? throw new ArgumentOutOfRangeException(where ?? nameof(schema), $"{prefix}Could not find input column '{name}'.");
         if (!accepts(column.Type))
-            throw new ArgumentOutOfRangeException(nameof(schema),
-                $"Schema mismatch for input column '{name}': expected {expected}, got {column.Type}.");
+            throw new ArgumentOutOfRangeException(where ?? nameof(schema),
+                $"{prefix}Schema mismatch for input column '{name}': expected {expected}, got {column.Type}.");
         return column;
     }
 
@@ -26,8 +33,8 @@ internal static class SchemaChecks
         return column;
     }
 
-    public static DataViewSchema.Column RequireText(DataViewSchema schema, string name) =>
-        Require(schema, name, "String", t => t is TextDataViewType);
+    public static DataViewSchema.Column RequireText(DataViewSchema schema, string name, string where = null) =>
+        Require(schema, name, "String", t => t is TextDataViewType, where);
 
     public static SchemaShape.Column RequireText(SchemaShape shape, string name) =>
         Require(shape, name, "String", c => c.Kind == SchemaShape.Column.VectorKind.Scalar && c.ItemType is TextDataViewType);

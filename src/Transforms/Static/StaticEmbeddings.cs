@@ -119,16 +119,29 @@ public sealed class StaticEmbeddings
     /// <summary>
     /// Reads word vectors from <paramref name="path"/>: word2vec binary, word2vec text with a "V D" header, GloVe text
     /// (no header) or fastText .vec, detected from the content when <paramref name="format"/> is Auto. Numbers are parsed
-    /// with the invariant culture.
+    /// with the invariant culture; NaN and Infinity are rejected (see <see cref="StaticEmbeddingsLoadOptions.AllowNonFiniteValues"/>).
+    /// A UTF-8 byte order mark is skipped. The header's counts are checked against the file's length before anything is
+    /// allocated, and data beyond what the header announces is an error.
     /// </summary>
     /// <exception cref="FileNotFoundException">No file at <paramref name="path"/>.</exception>
-    /// <exception cref="InvalidDataException">The file is empty or malformed; the message names the line (text) or word (binary).</exception>
+    /// <exception cref="InvalidDataException">The file is empty or malformed; the message names the file, the line (text)
+    /// or byte offset (binary), what was expected and what was found.</exception>
+    /// <exception cref="NotSupportedException">The file is well formed but holds more than one array can (count × dimension above 2,147,483,591 floats).</exception>
     public static StaticEmbeddings Load(string path, StaticEmbeddingsFormat format = StaticEmbeddingsFormat.Auto)
-        => StaticEmbeddingsReader.Load(path, format);
+        => StaticEmbeddingsReader.Load(path, new StaticEmbeddingsLoadOptions { Format = format });
+
+    /// <summary>Reads word vectors from <paramref name="path"/> as <paramref name="options"/> say (see <see cref="Load(string, StaticEmbeddingsFormat)"/>).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    public static StaticEmbeddings Load(string path, StaticEmbeddingsLoadOptions options)
+        => StaticEmbeddingsReader.Load(path, options ?? new StaticEmbeddingsLoadOptions());
 
     /// <summary>Reads word vectors from a stream (see <see cref="Load(string, StaticEmbeddingsFormat)"/>); <paramref name="name"/> names it in errors.</summary>
     public static StaticEmbeddings Load(Stream stream, StaticEmbeddingsFormat format = StaticEmbeddingsFormat.Auto, string name = "stream")
-        => StaticEmbeddingsReader.Load(stream, format, name);
+        => StaticEmbeddingsReader.Load(stream, new StaticEmbeddingsLoadOptions { Format = format }, name);
+
+    /// <summary>Reads word vectors from a stream as <paramref name="options"/> say; <paramref name="name"/> names it in errors.</summary>
+    public static StaticEmbeddings Load(Stream stream, StaticEmbeddingsLoadOptions options, string name = "stream")
+        => StaticEmbeddingsReader.Load(stream, options ?? new StaticEmbeddingsLoadOptions(), name);
 
     /// <inheritdoc/>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"StaticEmbeddings({Count} words × {Dimension})");

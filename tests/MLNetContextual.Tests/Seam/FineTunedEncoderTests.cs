@@ -78,4 +78,22 @@ public class FineTunedEncoderTests
             classifier.Dispose();
         }
     }
+
+    [Theory]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    [InlineData(false, false)]
+    public void FrozenFeatures_ThenHead_EqualTheFullForward(bool mix, bool mean)
+    {
+        MLNetContextual.Torch.TorchRuntime.EnsureLoaded();
+        TorchSharp.torch.random.manual_seed(3);
+        var tokenizer = TextClassificationTests.Tiny.CreateTokenizer();
+        var batch = ToyData.Sentiment().Take(6).Select(r => tokenizer.Encode(r.Sentence1, null, 16)).ToArray();
+        using var model = new SequenceClassifier(TextClassificationTests.Tiny.CreateModule(), 3, 0.0, mix, frozen: true, meanPooling: mean);
+        model.eval();
+        using var direct = model.forward(batch);
+        using var features = model.FrozenFeatures(batch);
+        using var cached = model.ForwardFeatures(features);
+        Assert.True(direct.allclose(cached, rtol: 1e-5, atol: 1e-6));
+    }
 }

@@ -95,7 +95,8 @@ public class StaticEmbeddingsLoadTests
     [InlineData("3 2\na 1 2\nb 1 2 3\nc 1 2\n", "Line 3")]     // word2vec text: too many fields
     [InlineData("a 1 2\nb 1 2\nc 1\nd 1 2\n", "Line 3")]        // GloVe: too few fields
     [InlineData("a 1 2\nb 1 x\n", "Line 2")]                    // not a number
-    [InlineData("3 2\na 1 2\nb 1 2\n", "has 2 vectors")]        // header promises more
+    [InlineData("3 2\na 1 2\nb 1 2\n", "announces 3 vectors of 2 floats")]   // header promises more than the file can hold
+    [InlineData("3 1\na 1\nb 1\n\n\n\n", "has 2 vectors")]     // header promises more, the bytes would fit
     public void MalformedText_ErrorNamesTheLine(string content, string expected)
     {
         using var dir = new TempFolder();

@@ -98,31 +98,4 @@ public class MiniLMParityTests(MiniLMFixture miniLM, ITestOutputHelper output) :
         output.WriteLine($"MiniLM last_hidden_state [{batch}, {tokens}, 384]: max |TorchSharp - ONNX Runtime| = {maxAbs:E3}");
         Assert.True(maxAbs < 1e-4, $"max abs diff {maxAbs} exceeds 1e-4");
     }
-
-    /// <summary>A measurement, not an assertion: median forward time for 32 sequences of 32 tokens.</summary>
-    [Fact]
-    public void ForwardTime_32x32_TorchSharpVersusOnnxRuntime()
-    {
-        var rng = new Random(7);
-        const int batch = 32, tokens = 32;
-        var ids = Enumerable.Range(0, batch * tokens).Select(i => i % tokens == 0 ? 101L : i % tokens == tokens - 1 ? 102L : rng.Next(1000, 30000)).ToArray();
-        var mask = Enumerable.Repeat(1L, batch * tokens).ToArray();
-        double Median(Action run)
-        {
-            run(); // warm-up
-            var times = new List<double>();
-            for (int i = 0; i < 5; i++)
-            {
-                var sw = Stopwatch.StartNew();
-                run();
-                times.Add(sw.Elapsed.TotalMilliseconds);
-            }
-            times.Sort();
-            return times[times.Count / 2];
-        }
-        double torchMs = Median(() => miniLM.RunTorch(ids, mask, batch, tokens));
-        double onnxMs = Median(() => miniLM.RunOnnx(ids, mask, batch, tokens));
-        output.WriteLine($"MiniLM forward, batch 32 x 32 tokens, median of 5: TorchSharp {torchMs:F1} ms ({torch.get_num_threads()} threads), " +
-                         $"ONNX Runtime {onnxMs:F1} ms; ratio {torchMs / onnxMs:F2}");
-    }
 }

@@ -68,6 +68,35 @@ internal sealed class SequenceClassifier : nn.Module<IReadOnlyList<EncodedText>,
         return classifier.forward(dropout.forward(pooled)).MoveToOuterDisposeScope();
     }
 
+    /// <summary>With a frozen encoder: what the head reads of a batch, computed once per example — the mean over the
+    /// real tokens of every layer (B, L, H) with a mix (mean-pooling commutes with the mix: both are linear), else the one
+    /// pooled vector (B, 1, H).</summary>
+    public Tensor FrozenFeatures(IReadOnlyList<EncodedText> batch)
+    {
+        if (!_frozen)
+            throw new InvalidOperationException("Features are cached only for a frozen encoder.");
+        using var scope = NewDisposeScope();
+        if (bert.training)
+            bert.eval();
+        using var grad = no_grad();
+        var output = Encoder.Encode(batch);
+        Tensor features = scalar_mix != null
+            ? stack(output.Layers.Select(l => MeanOverTokens(l, output.Mask)).ToArray(), 1)                       // (B, L, H)
+            : (_meanPooling || output.Pooled is null ? MeanOverTokens(output.Layers[^1], output.Mask) : output.Pooled).unsqueeze(1);
+        return features.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>(B, L or 1, H) features from <see cref="FrozenFeatures"/> → (B, outputs) logits: the same numbers as
+    /// <see cref="forward"/> on the texts, without running the encoder again.</summary>
+    public Tensor ForwardFeatures(Tensor features)
+    {
+        using var scope = NewDisposeScope();
+        Tensor pooled = scalar_mix != null
+            ? scalar_mix.forward(Enumerable.Range(0, (int)features.shape[1]).Select(l => features.select(1, l)).ToArray())   // (B, H)
+            : features.select(1, 0);
+        return classifier.forward(dropout.forward(pooled)).MoveToOuterDisposeScope();
+    }
+
     private static Tensor MeanOverTokens(Tensor states, Tensor mask)
     {
         var m = mask.unsqueeze(-1);                       // (B, T, 1)

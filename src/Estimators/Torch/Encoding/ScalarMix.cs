@@ -19,12 +19,16 @@ internal sealed class ScalarMix : nn.Module<IReadOnlyList<Tensor>, Tensor>
         RegisterComponents();
     }
 
-    /// <summary>Layers of (B, T, H) → (B, T, H).</summary>
+    /// <summary>Layers of the same shape, e.g. (B, T, H) or (B, H) → that shape.</summary>
     public override Tensor forward(IReadOnlyList<Tensor> layers)
     {
         using var scope = NewDisposeScope();
         var weights = scalar_parameters.softmax(0);
-        var mixed = stack(layers.ToArray()).mul(weights.view(-1, 1, 1, 1)).sum(0L);   // (B, T, H); a literal 0 would bind to sum(ScalarType)
+        var stacked = stack(layers.ToArray());                                            // (L, ...)
+        var shape = new long[stacked.dim()];
+        Array.Fill(shape, 1L);
+        shape[0] = -1;
+        var mixed = stacked.mul(weights.view(shape)).sum(0L);   // a literal 0 would bind to sum(ScalarType)
         return mixed.mul(gamma).MoveToOuterDisposeScope();
     }
 

@@ -10,7 +10,9 @@ internal static class OnnxBertImporter
 {
     private static readonly string[] Roots = ["embeddings.", "encoder.", "pooler."];
 
-    public static (BertConfig Config, Dictionary<string, WeightTensor> Weights) Import(OnnxGraph graph)
+    /// <summary>The state dict and config of the BERT export <paramref name="graph"/>; <paramref name="source"/> names it in errors.</summary>
+    /// <exception cref="InvalidDataException">The graph is not a BERT export this reader understands, or its weights are inconsistent.</exception>
+    public static (BertConfig Config, Dictionary<string, WeightTensor> Weights) Import(OnnxGraph graph, string source = "ONNX model")
     {
         var consumers = new Dictionary<string, List<OnnxNode>>(StringComparer.Ordinal);
         foreach (var node in graph.Nodes)
@@ -22,6 +24,8 @@ internal static class OnnxBertImporter
         foreach (var (name, t) in graph.Initializers)
         {
             if (!Roots.Any(name.StartsWith) || name == "embeddings.position_ids") continue;
+            if (!WeightNames.IsWellFormed(name))
+                throw new InvalidDataException($"ONNX initializer '{name}' in '{source}' is not a BERT weight name (e.g. encoder.layer.0.attention.self.query.bias).");
             var w = new WeightTensor(t.Dims, t.ToFloats());
             // A named dense weight multiplied as MatMul's B (or Gemm's B without transB) is stored [in, out] too.
             bool storedTransposed = consumers.TryGetValue(name, out var users) && users.Any(u =>
@@ -34,44 +38,47 @@ internal static class OnnxBertImporter
         {
             string b = matmul.Inputs[1];
             if (!graph.Initializers.TryGetValue(b, out var init) || Roots.Any(b.StartsWith)) continue;
+            if (matmul.Outputs.Length == 0 || init.Dims.Length != 2)
+                throw new InvalidDataException(
+                    $"MatMul '{matmul.Name}' in '{source}' multiplies by initializer '{b}' [{string.Join(", ", init.Dims)}]: expected a 2-D weight and one output; found {init.Dims.Length} dims and {matmul.Outputs.Length} outputs.");
             var add = consumers.GetValueOrDefault(matmul.Outputs[0])?.FirstOrDefault(n => n.OpType == "Add");
             string bias = add?.Inputs.FirstOrDefault(i => i != matmul.Outputs[0]);
             if (bias == null || !bias.EndsWith(".bias", StringComparison.Ordinal) || !graph.Initializers.ContainsKey(bias))
                 throw new InvalidDataException(
-                    $"ONNX initializer '{b}' [{string.Join(", ", init.Dims)}] feeds MatMul '{matmul.Name}', but no Add with a named bias follows it; cannot tell which layer it belongs to.");
+                    $"ONNX initializer '{b}' [{string.Join(", ", init.Dims)}] in '{source}' feeds MatMul '{matmul.Name}', but no Add with a named bias follows it; cannot tell which layer it belongs to.");
             string key = bias[..^".bias".Length] + ".weight";
             if (weights.ContainsKey(key))
-                throw new InvalidDataException($"Two ONNX initializers map to '{key}' (the second is '{b}').");
+                throw new InvalidDataException($"Two ONNX initializers in '{source}' map to '{key}' (the second is '{b}').");
             weights[key] = new WeightTensor(init.Dims, init.ToFloats()).Transpose2D();
         }
 
-        return (InferConfig(graph, weights, producers), weights);
+        var config = InferConfig(graph, weights, producers, source);
+        WeightNames.CheckAgainstConfig(config, weights, source);
+        return (config, weights);
     }
 
-    private static BertConfig InferConfig(OnnxGraph graph, Dictionary<string, WeightTensor> weights, Dictionary<string, OnnxNode> producers)
+    private static BertConfig InferConfig(OnnxGraph graph, Dictionary<string, WeightTensor> weights, Dictionary<string, OnnxNode> producers, string source)
     {
-        WeightTensor Need(string key) => weights.TryGetValue(key, out var w) ? w
-            : throw new InvalidDataException($"The ONNX model has no initializer '{key}'; it does not look like a BERT export.");
-        var words = Need("embeddings.word_embeddings.weight");
+        WeightTensor Need(string key, int rank) => weights.TryGetValue(key, out var w)
+            ? (w.Shape.Length == rank ? w : throw new InvalidDataException($"ONNX initializer '{key}' in '{source}' has shape {w.ShapeText}; expected {rank} dims."))
+            : throw new InvalidDataException($"The ONNX model '{source}' has no initializer '{key}'; it does not look like a BERT export.");
+        var words = Need("embeddings.word_embeddings.weight", 2);
         int hidden = (int)words.Shape[1];
-        int layers = weights.Keys
-            .Where(k => k.StartsWith("encoder.layer.", StringComparison.Ordinal))
-            .Select(k => int.Parse(k.Split('.')[2]))
-            .DefaultIfEmpty(-1).Max() + 1;
-        int heads = InferHeads(graph, hidden, producers);
+        int layers = WeightNames.LayerCount(weights.Keys, source);
+        int heads = InferHeads(graph, hidden, producers, source);
         bool erf = graph.Nodes.Any(n => n.OpType == "Erf"), relu = graph.Nodes.Any(n => n.OpType == "Relu");
-        return new BertConfig
+        return WeightNames.Validated(new BertConfig
         {
             VocabSize = (int)words.Shape[0],
             HiddenSize = hidden,
             NumHiddenLayers = layers,
             NumAttentionHeads = heads,
-            IntermediateSize = (int)Need("encoder.layer.0.intermediate.dense.bias").Shape[0],
-            MaxPositionEmbeddings = (int)Need("embeddings.position_embeddings.weight").Shape[0],
-            TypeVocabSize = (int)Need("embeddings.token_type_embeddings.weight").Shape[0],
+            IntermediateSize = (int)Need("encoder.layer.0.intermediate.dense.bias", 1).Shape[0],
+            MaxPositionEmbeddings = (int)Need("embeddings.position_embeddings.weight", 2).Shape[0],
+            TypeVocabSize = (int)Need("embeddings.token_type_embeddings.weight", 2).Shape[0],
             LayerNormEps = InferLayerNormEps(graph, producers) ?? 1e-12,
             HiddenAct = erf ? "gelu" : relu ? "relu" : "gelu_new",
-        }.Validate();
+        }, source);
     }
 
     private static OnnxTensor Constant(OnnxGraph graph, string name, Dictionary<string, OnnxNode> producers) =>
@@ -81,25 +88,25 @@ internal static class OnnxBertImporter
     /// Heads are not in any weight's shape. The export splits heads with Reshape(x, Concat(b, t, heads, headSize));
     /// failing that, the scores are divided by sqrt(headSize).
     /// </summary>
-    private static int InferHeads(OnnxGraph graph, int hidden, Dictionary<string, OnnxNode> producers)
+    private static int InferHeads(OnnxGraph graph, int hidden, Dictionary<string, OnnxNode> producers, string source)
     {
-        long Scalar(string name) => Constant(graph, name, producers) is { DataType: OnnxTensor.Int64 } t && t.ElementCount == 1 ? t.ToInt64s()[0] : -1;
+        long Scalar(string name) => Constant(graph, name, producers)?.Int64Scalar() ?? -1;
         var fromReshape = graph.Nodes
             .Where(n => n.OpType == "Reshape" && n.Inputs.Length == 2 && producers.TryGetValue(n.Inputs[1], out var c) && c.OpType == "Concat" && c.Inputs.Length == 4)
             .Select(n => producers[n.Inputs[1]].Inputs)
             .Select(i => (h: Scalar(i[2]), d: Scalar(i[3])))
-            .Where(p => p.h > 0 && p.d > 0 && p.h * p.d == hidden)
+            .Where(p => p.h > 0 && p.d > 0 && p.h <= hidden && p.d <= hidden && p.h * p.d == hidden)
             .Select(p => (int)p.h)
             .GroupBy(h => h).OrderByDescending(g => g.Count()).Select(g => g.Key).FirstOrDefault();
         if (fromReshape > 0) return fromReshape;
 
         foreach (var div in graph.Nodes.Where(n => n.OpType == "Div" && n.Inputs.Length == 2))
-            if (Constant(graph, div.Inputs[1], producers) is { DataType: OnnxTensor.Float } c && c.ElementCount == 1)
+            if (Constant(graph, div.Inputs[1], producers) is { DataType: OnnxTensor.Float } c && c.FloatScalar() is float scale)
             {
-                double d = Math.Round(c.ToFloats()[0] * (double)c.ToFloats()[0]);
-                if (d >= 1 && hidden % (int)d == 0 && Math.Abs(Math.Sqrt(d) - c.ToFloats()[0]) < 1e-3) return hidden / (int)d;
+                double d = Math.Round(scale * (double)scale);
+                if (d >= 1 && d <= hidden && hidden % (int)d == 0 && Math.Abs(Math.Sqrt(d) - scale) < 1e-3) return hidden / (int)d;
             }
-        throw new InvalidDataException("Cannot infer the number of attention heads from the ONNX graph (no head-splitting Reshape and no 1/sqrt(head size) scaling found).");
+        throw new InvalidDataException($"Cannot infer the number of attention heads from the ONNX graph '{source}' (no head-splitting Reshape and no 1/sqrt(head size) scaling found).");
     }
 
     /// <summary>LayerNorm exported as ops: Add(ReduceMean(...), eps) before Sqrt.</summary>
@@ -108,10 +115,10 @@ internal static class OnnxBertImporter
         foreach (var add in graph.Nodes.Where(n => n.OpType == "Add" && n.Inputs.Length == 2))
         {
             if (!producers.TryGetValue(add.Inputs[0], out var mean) || mean.OpType != "ReduceMean") continue;
-            if (Constant(graph, add.Inputs[1], producers) is { DataType: OnnxTensor.Float } eps && eps.ElementCount == 1)
-                return eps.ToFloats()[0];
+            if (Constant(graph, add.Inputs[1], producers) is { DataType: OnnxTensor.Float } eps && eps.FloatScalar() is float value)
+                return value;
         }
         return graph.Nodes.FirstOrDefault(n => n.OpType == "LayerNormalization") is { } ln && ln.Attributes.TryGetValue("epsilon", out var e)
-            ? e.ToFloats()[0] : null;
+            ? e.FloatScalar() : null;
     }
 }
