@@ -133,3 +133,31 @@ internal static class Corpus
         return lines;
     }
 }
+
+// Expected output (tokens/s vary with the machine; one run on a busy 2-core box):
+// epoch 1: 836 tokens/s, validation perplexity 8.61
+// epoch 2: 1484 tokens/s, validation perplexity 2.36
+// epoch 3: 1415 tokens/s, validation perplexity 1.52
+// epoch 4: 1430 tokens/s, validation perplexity 1.45
+// learned elmo-Text: 3 layers of 64 values
+// saved and reloaded: /tmp/elmo-sample-XXXX/elmo-embedding.zip (64-d sentence vectors) and /tmp/elmo-sample-XXXX/options.json + lm_weights.hdf5
+// 
+// "We sat on the grassy bank of the river ."  — nearest contexts of 'bank':
+//    0.973  We sat on the grassy bank by the stream where ducks swim .
+//    0.970  We sat on the grassy bank after the flood .
+//    0.962  We sat on the grassy bank near the water .
+// 
+// "He asked the bank before paying the mortgage ."  — nearest contexts of 'bank':
+//    0.992  He asked the bank about her account .
+//    0.990  She deposited her salary at the bank before paying the mortgage .
+//    0.988  They phoned the bank before paying the mortgage .
+// 
+// "The boat drifted to the muddy bank near the water ."  — nearest contexts of 'bank':
+//    0.989  The children fished from the steep bank near the water .
+//    0.987  The boat drifted to the muddy bank after the flood .
+//    0.975  The children fished from the steep bank after the flood .
+// 
+// "They phoned the bank for a loan ."  — nearest contexts of 'bank':
+//    0.990  She deposited her salary at the bank for a loan .
+//    0.989  He asked the bank for a loan .
+//    0.987  The loan came from the bank for a loan .
