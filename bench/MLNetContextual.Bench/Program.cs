@@ -19,11 +19,16 @@ var verbs = new Dictionary<string, Func<string[], int>>(StringComparer.OrdinalIg
     ["elmo-sst2"] = MLNetContextual.Bench.Elmo.ElmoDownstream.Sst2,
     ["elmo-wic"] = MLNetContextual.Bench.Elmo.ElmoDownstream.Wic,
     ["elmo-lstm-step"] = MLNetContextual.Bench.Elmo.ElmoLstmStep.Run,
+    ["finetune-text"] = TextClassificationSweep.Run,
     ["topics-20ng"] = MLNetContextual.Bench.Topics.TopicModelBench.Run,
     ["cache-snippet"] = MLNetContextual.Bench.Embedding.CacheSnippetBench.Run,
     ["soak-predict"] = MLNetContextual.Bench.Robustness.SoakPredict.Run,
     ["soak-reload"] = MLNetContextual.Bench.Robustness.SoakReload.Run,
     ["cli-data"] = MLNetContextual.Bench.Cli.CliSweepData.Run,
+    ["finetune-text"] = TextClassificationSweep.Run,
+    ["use-train"] = MLNetContextual.Bench.Use.UseBench.Train,
+    ["use-throughput"] = MLNetContextual.Bench.Use.UseBench.Throughput,
+    ["use-transfer"] = MLNetContextual.Bench.Use.UseBench.Transfer,
 };
 
 if (args.Length == 0 || !verbs.TryGetValue(args[0], out var run))

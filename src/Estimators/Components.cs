@@ -4,3 +4,4 @@ using MLNetContextual;
 [assembly: ContextualComponent(ContextualTextClassificationTransformer.ComponentId, typeof(ContextualTextClassificationTransformer), MaxFormatVersion = 2)]
 [assembly: ContextualComponent("question-answer", typeof(ContextualQuestionAnswerTransformer))]
 [assembly: ContextualComponent("contextual-topic-model", typeof(ContextualTopicModelTransformer))]
+[assembly: ContextualComponent(UniversalSentenceEncoderTransformer.ComponentId, typeof(UniversalSentenceEncoderTransformer))]

@@ -9,11 +9,11 @@ namespace MLNetContextual.Bench;
 /// Evaluation runners of issue 3 (not tests). Both fine-tune the embedded all-MiniLM-L6-v2 and print a Markdown block
 /// for bench/RESULTS.md.
 /// <list type="bullet">
-/// <item><c>finetune-sst2 [--train 10000] [--test 2000] [--epochs 2] [--batch 32] [--lr 1e-4] [--max-tokens 64] [--threads n] [--seed 1]</c>:
-/// shuffles shared/datasets/sst2/train.tsv (seeded), holds back the first <c>--test</c> rows, trains on the next
-/// <c>--train</c> (at most 10,000) rows whose text is not in the held-back slice, and reports accuracy on the held-back
-/// rows; then saves the model, predicts again in a fresh process and compares.</item>
-/// <item><c>finetune-squad [--train-articles 40] [--max-train-questions 3000] [--test-articles 4] [--max-test-questions 600] [--epochs 1] [--batch 16] [--lr 2e-4]</c>:
+/// <item><c>finetune-sst2 [--train 10000] [--test 1000] [--epochs e] [--batch b] [--lr x] [--max-tokens n] [--val-fraction f] [--threads n] [--seed 1]</c>
+/// (options not given keep the trainer's defaults): groups the phrases by sentence (<see cref="PhraseGroups"/>), holds back
+/// <c>--test</c> groups (seeded) and scores their full sentences, trains on <c>--train</c> (at most 10,000) random
+/// phrases of the other groups; then saves the model, predicts again in a fresh process and compares.</item>
+/// <item><c>finetune-squad [--train-articles 40] [--max-train-questions 3000] [--test-articles 4] [--max-test-questions 600] [--epochs e] [--batch b] [--lr x] [--warmup r] [--llrd d] [--val-fraction f]</c> (options not given keep the trainer's defaults):
 /// splits shared/datasets/squad-v1.1/train-subset-44articles.json by article (the last <c>--test-articles</c> held
 /// back), trains on questions of the others and reports SQuAD v1.1 EM/F1 on held-back questions.</item>
 /// </list>
@@ -23,26 +23,25 @@ internal static class FineTuningBench
     public static int Sst2(string[] args)
     {
         var a = new Args(args);
-        int trainRows = Math.Min(10_000, a.Int("--train", 10_000)), testRows = a.Int("--test", 2_000), seed = a.Int("--seed", 1);
-        string path = Datasets.File("sst2", "train.tsv");
-        var all = File.ReadLines(path).Skip(1).Select(l => l.Split('\t')).Where(p => p.Length == 2)
-            .Select(p => new SentimentRow { Sentence1 = p[0].Trim(), Label = p[1].Trim() == "1" }).ToArray();
-        new Random(seed).Shuffle(all);
-        var test = all.Take(testRows).ToList();
-        var held = test.Select(r => r.Sentence1).ToHashSet(StringComparer.Ordinal);
-        var train = all.Skip(testRows).Where(r => !held.Contains(r.Sentence1)).Take(trainRows).ToList();
+        int trainRows = Math.Min(10_000, a.Int("--train", 10_000)), testGroups = a.Int("--test", 1_000), seed = a.Int("--seed", 1);
+        var split = TextClassificationSets.Load("sst2", trainRows, testGroups, seed);
+        var train = split.Train.Select(e => new SentimentRow { Sentence1 = e.Text, Label = e.Label == "1" }).ToList();
+        var test = split.Test.Select(e => new SentimentRow { Sentence1 = e.Text, Label = e.Label == "1" }).ToList();
 
         var ml = new MLContext(seed: seed);
-        var options = new ContextualTextClassificationOptions
-        {
-            MaxEpochs = a.Int("--epochs", 2), BatchSize = a.Int("--batch", 32), LearningRate = a.Double("--lr", 1e-4),
-            MaxTokens = a.Int("--max-tokens", 64), NumberOfThreads = a.NullableInt("--threads"), ProgressInterval = 20,
-            // The feature-based recipe: --freeze keeps the encoder fixed; --mix learns a scalar mix over all its layers
-            // (mean-pooled); --mean classifies the mean of the last layer instead of the pooler.
-            FreezeEncoder = a.Flag("--freeze"), LearnScalarMix = a.Flag("--mix"), MeanPooling = a.Flag("--mean"),
-        };
+        var options = new ContextualTextClassificationOptions { NumberOfThreads = a.NullableInt("--threads"), ProgressInterval = 20 };
+        options.MaxEpochs = a.Int("--epochs", options.MaxEpochs);
+        options.BatchSize = a.Int("--batch", options.BatchSize);
+        options.LearningRate = a.Double("--lr", options.LearningRate);
+        options.MaxTokens = a.Int("--max-tokens", options.MaxTokens);
+        options.ValidationFraction = a.Double("--val-fraction", options.ValidationFraction);
+        // The feature-based recipe: --freeze keeps the encoder fixed; --mix learns a scalar mix over all its layers
+        // (mean-pooled); --mean classifies the mean of the last layer instead of the pooler.
+        options.FreezeEncoder = a.Flag("--freeze");
+        options.LearnScalarMix = a.Flag("--mix");
+        options.MeanPooling = a.Flag("--mean");
         ml.Log += (_, e) => { if (e.Source.Contains("ContextualTextClassification", StringComparison.Ordinal)) Console.WriteLine(e.Message); };
-        Console.WriteLine($"SST-2: {train.Count} training rows, {test.Count} held-back rows (seed {seed}).");
+        Console.WriteLine($"SST-2: {train.Count} training rows, {test.Count} held-back sentences ({split.HowSplit}; seed {seed}).");
 
         var fit = Stopwatch.StartNew();
         using var model = ml.BinaryClassification.Trainers.ContextualTextClassification(options).Fit(ml.Data.LoadFromEnumerable(train));
@@ -102,12 +101,15 @@ internal static class FineTuningBench
         test = test.Take(a.Int("--max-test-questions", 600)).ToArray();
 
         var ml = new MLContext(seed: seed);
-        var options = new ContextualQuestionAnswerOptions
-        {
-            MaxEpochs = a.Int("--epochs", 1), BatchSize = a.Int("--batch", 16), LearningRate = a.Double("--lr", 2e-4),
-            MaxSequenceLength = a.Int("--max-seq", 384), DocumentStride = a.Int("--stride", 128), NumberOfThreads = a.NullableInt("--threads"),
-            ProgressInterval = 10, TopK = 1,
-        };
+        var options = new ContextualQuestionAnswerOptions { NumberOfThreads = a.NullableInt("--threads"), ProgressInterval = 10, TopK = 1 };
+        options.MaxEpochs = a.Int("--epochs", options.MaxEpochs);
+        options.BatchSize = a.Int("--batch", options.BatchSize);
+        options.LearningRate = a.Double("--lr", options.LearningRate);
+        options.WarmupRatio = a.Double("--warmup", options.WarmupRatio);
+        options.LayerwiseLearningRateDecay = a.Double("--llrd", options.LayerwiseLearningRateDecay);
+        options.ValidationFraction = a.Double("--val-fraction", options.ValidationFraction);
+        options.MaxSequenceLength = a.Int("--max-seq", options.MaxSequenceLength);
+        options.DocumentStride = a.Int("--stride", options.DocumentStride);
         ml.Log += (_, e) => { if (e.Source.Contains("ContextualQuestionAnswer", StringComparison.Ordinal)) Console.WriteLine(e.Message); };
         Console.WriteLine($"SQuAD: {train.Length} training questions from {trainTitles.Count} articles; {test.Length} held-back questions from {string.Join(", ", testTitles)}.");
 
@@ -121,6 +123,8 @@ internal static class FineTuningBench
 
         var s = model.TrainingSummary;
         Console.WriteLine();
+        Console.WriteLine($"lr {options.LearningRate:G3}, batch {options.BatchSize}, warmup {options.WarmupRatio:G3}, LLRD {options.LayerwiseLearningRateDecay:G3}, " +
+                          $"validation per epoch: {string.Join(" / ", s.ValidationMetrics.Select(v => v.ToString("F2", CultureInfo.InvariantCulture)))} (kept {s.KeptEpoch})");
         Console.WriteLine("| questions (train / held back) | windows trained | epochs | EM | F1 | train windows/s | fit time | held-back answering | peak memory |");
         Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
         Console.WriteLine($"| {train.Length} / {test.Length} | {s.Examples} | {s.EpochsRun} | {scores.ExactMatch:F2} | {scores.F1:F2} | {s.ExamplesPerSecond:F2} | " +

@@ -214,7 +214,8 @@ public sealed class SweepRunner
         var ml = new MLContext(_s.Seed);
         using var deadline = new CancellationTokenSource();
         if (enforceDeadline)
-            deadline.CancelAfter(TimeSpan.FromSeconds(Math.Max(0.1, Left)));
+            // No candidate may take more than 40 % of the budget, so that one slow trainer cannot starve the other kinds.
+            deadline.CancelAfter(TimeSpan.FromSeconds(Math.Max(0.1, Math.Min(Left, Math.Max(10, 0.4 * _s.TrainTimeSeconds)))));
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, _userCancel);
         using var registration = linked.Token.Register(() => Cancellation.Cancel(ml));
         try
@@ -237,7 +238,8 @@ public sealed class SweepRunner
         catch (OperationCanceledException)
         {
             result.Status = CandidateStatus.Cancelled;
-            result.Note = _userCancel.IsCancellationRequested ? "stopped by Ctrl+C" : "stopped at the time budget";
+            result.Note = _userCancel.IsCancellationRequested ? "stopped by Ctrl+C"
+                : Left > 0 ? $"stopped at its share of the budget ({Math.Max(10, 0.4 * _s.TrainTimeSeconds):F0} s)" : "stopped at the time budget";
         }
         catch (Exception e) when (e is InvalidOperationException or ArgumentException or InvalidDataException or IOException
             or DllNotFoundException or TypeInitializationException or NotSupportedException or FormatException)
@@ -356,7 +358,7 @@ public sealed class SweepRunner
         double rate = FeatureSet.Probe(ml, encoder, _all.Examples, data.IsPair, plans[0], _s.GpuDevice);
         double tokensPerSecond = rate * Tokens(plans[0]) * (data.IsPair ? 2 : 1);
         _rowsPerSecond[encoder] = tokensPerSecond / 128.0;   // fine-tuning runs at 128 tokens
-        double allowance = Math.Max(0, Left) * 0.6;
+        double allowance = Math.Min(Math.Max(0, Left) * 0.6, 0.3 * _s.TrainTimeSeconds);   // within the first candidate's 40 % share
         double Estimate(EncodingPlan p) => rows * Tokens(p) * (data.IsPair ? 2 : 1) / tokensPerSecond;
         var plan = plans.FirstOrDefault(p => Estimate(p) <= allowance);
         if (plan == null)

@@ -67,6 +67,9 @@ public sealed class ContextualQuestionAnswerTrainer : IEstimator<ContextualQuest
         if (train.Count == 0)
             throw new ArgumentException("The training data has no rows.", nameof(input));
         var validation = o.ValidationSet != null ? ReadRows(o.ValidationSet, "ValidationSet", builder) : null;
+        int seed = o.Seed ?? _env?.Seed ?? Random.Shared.Next();
+        if (validation == null)
+            (train, validation) = ValidationCarving.Split(train, o, seed, log, TrainerName);   // by question, before windows
 
         var windows = new List<QaWindow>();
         int unlocated = 0;
@@ -82,7 +85,6 @@ public sealed class ContextualQuestionAnswerTrainer : IEstimator<ContextualQuest
             log?.Warning($"{TrainerName}: {unlocated} answer(s) cover no word piece of their context; those questions train towards [CLS] only.");
         log?.Info($"{TrainerName}: {train.Count} questions → {windows.Count} windows of at most {o.MaxSequenceLength} pieces.");
 
-        int seed = o.Seed ?? _env?.Seed ?? Random.Shared.Next();
         lock (FineTuningLoop.GlobalGate)
             return Train(o, seed, log, train, validation, windows, tokenizer, vocabulary);
     }

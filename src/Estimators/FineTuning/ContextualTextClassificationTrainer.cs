@@ -85,6 +85,8 @@ public sealed class ContextualTextClassificationTrainer : IEstimator<ContextualT
         var validation = o.ValidationSet != null ? ReadRows(o.ValidationSet, o.CancellationToken) : null;
 
         int seed = o.Seed ?? _env?.Seed ?? Random.Shared.Next();
+        if (validation == null)
+            (train, validation) = ValidationCarving.Split(train, o, seed, log, TrainerName);
         lock (FineTuningLoop.GlobalGate)
             return Train(o, seed, log, train, validation, classes, classNames);
     }

@@ -9,7 +9,7 @@ public class QuestionAnswerTests
     internal static ContextualQuestionAnswerOptions Options(int epochs = 12) => new()
     {
         Encoder = TextClassificationTests.Tiny, BatchSize = 8, MaxEpochs = epochs, LearningRate = 2e-3, NumberOfThreads = 1,
-        MaxSequenceLength = 24, DocumentStride = 8, MaxQueryLength = 8, TopK = 2,
+        MaxSequenceLength = 24, DocumentStride = 8, MaxQueryLength = 8, TopK = 2, ValidationFraction = 0,
     };
 
     public sealed class QaOutput

@@ -11,7 +11,7 @@ public class TextClassificationTests
     internal static ContextualTextClassificationOptions Options(int epochs = 20) => new()
     {
         Encoder = Tiny, BatchSize = 8, MaxEpochs = epochs, LearningRate = 2e-3, WarmupRatio = 0.1, MaxTokens = 16,
-        NumberOfThreads = 1, HeadDropout = 0.0,
+        NumberOfThreads = 1, HeadDropout = 0.0, ValidationFraction = 0,
     };
 
     public sealed class BinaryOutput

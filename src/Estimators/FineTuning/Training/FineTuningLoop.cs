@@ -56,18 +56,22 @@ internal sealed class FineTuningLoop
         var rng = new Random(_seed);
 
         var named = model.named_parameters().Where(p => p.parameter.requires_grad).ToList();
-        var noDecay = named.Where(p => p.name.EndsWith(".bias", StringComparison.Ordinal) || p.name.Contains("LayerNorm", StringComparison.Ordinal)
-            || p.name.Contains("layer_norm", StringComparison.Ordinal)).Select(p => p.parameter).ToList();
-        var decay = named.Select(p => p.parameter).Except(noDecay).ToList();
+        if (o.ReinitializePooler)
+            ReinitializePooler(named);
         var parameters = named.Select(p => p.parameter).ToList();
-        using var optimizer = optim.AdamW(
-        [
-            new AdamW.ParamGroup(decay, o.LearningRate, 0.9, 0.999, 1e-6, o.WeightDecay, false, false),
-            new AdamW.ParamGroup(noDecay, o.LearningRate, 0.9, 0.999, 1e-6, 0.0, false, false),
-        ], o.LearningRate);
+        // One group per (learning-rate scale, weight decay on/off); scales are 1 unless layer-wise decay is on.
+        var scales = LayerScales(named.Select(p => p.name).ToList(), o.LayerwiseLearningRateDecay);
+        var groups = named.Select((p, i) => (p.parameter, Scale: scales[i], Decay: !IsNoDecay(p.name)))
+            .GroupBy(p => (p.Scale, p.Decay))
+            .Select(g => (Scale: g.Key.Scale, Group: new AdamW.ParamGroup(g.Select(p => p.parameter).ToList(), o.LearningRate * g.Key.Scale,
+                0.9, 0.999, 1e-6, g.Key.Decay ? o.WeightDecay : 0.0, false, false)))
+            .ToList();
+        using var optimizer = optim.AdamW(groups.Select(g => g.Group).ToArray(), o.LearningRate);
+        var groupScales = groups.Select(g => g.Scale).ToArray();
 
         _log?.Info($"{_name}: {count} training examples, batch {o.BatchSize}, {o.MaxEpochs} epoch(s) of {stepsPerEpoch} steps, " +
-                   $"warmup {warmupSteps} steps, lr {o.LearningRate:G3}, seed {_seed}, {torch.get_num_threads()} threads.");
+                   $"warmup {warmupSteps} steps, lr {o.LearningRate:G3}, layer-wise decay {o.LayerwiseLearningRateDecay:G3}, " +
+                   $"pooler {(o.ReinitializePooler ? "re-initialised" : "kept")}, seed {_seed}, {torch.get_num_threads()} threads.");
 
         double bestMetric = double.NegativeInfinity;
         int bestEpoch = 0, epochsRun = 0, step = 0, stale = 0;
@@ -90,8 +94,9 @@ internal sealed class FineTuningLoop
                     lr = o.LearningRate * (step < warmupSteps
                         ? (step + 1.0) / warmupSteps
                         : Math.Max(0.0, (totalSteps - step) / (double)Math.Max(1, totalSteps - warmupSteps)));
+                    int gi = 0;
                     foreach (var group in optimizer.ParamGroups)
-                        group.LearningRate = lr;
+                        group.LearningRate = lr * groupScales[gi++];
 
                     using (var scope = NewDisposeScope())
                     {
@@ -164,6 +169,45 @@ internal sealed class FineTuningLoop
         double seconds = total.Elapsed.TotalSeconds;
         return new FineTuningSummary(epochsRun, validate != null ? bestEpoch : epochsRun, step, examplesSeen,
             seconds, examplesSeen / Math.Max(1e-9, seconds), validate != null ? bestMetric : null, validationScores);
+    }
+
+    private static bool IsNoDecay(string name) => name.EndsWith(".bias", StringComparison.Ordinal)
+        || name.Contains("LayerNorm", StringComparison.Ordinal) || name.Contains("layer_norm", StringComparison.Ordinal);
+
+    /// <summary>Learning-rate scale per parameter: 1 for the head and pooler, decay^(L − i) for encoder layer i of L,
+    /// decay^(L + 1) for the embeddings (names with <c>encoder.layer.N.</c> and <c>embeddings.</c>).</summary>
+    internal static double[] LayerScales(IReadOnlyList<string> names, double decay)
+    {
+        var layers = names.Select(LayerOf).ToArray();
+        int count = layers.Where(l => l >= 0).DefaultIfEmpty(-1).Max() + 1;
+        return names.Select((n, i) => decay == 1.0 ? 1.0
+            : layers[i] >= 0 ? Math.Pow(decay, count - layers[i])
+            : n.Contains("embeddings.", StringComparison.Ordinal) ? Math.Pow(decay, count + 1)
+            : 1.0).ToArray();
+    }
+
+    private static int LayerOf(string name)
+    {
+        const string marker = "encoder.layer.";
+        int at = name.IndexOf(marker, StringComparison.Ordinal);
+        if (at < 0)
+            return -1;
+        int start = at + marker.Length, end = start;
+        while (end < name.Length && char.IsAsciiDigit(name[end]))
+            end++;
+        return end > start ? int.Parse(name.AsSpan(start, end - start), System.Globalization.CultureInfo.InvariantCulture) : -1;
+    }
+
+    private static void ReinitializePooler(List<(string name, Parameter parameter)> named)
+    {
+        using (no_grad())
+            foreach (var (name, p) in named.Where(p => p.name.Contains("pooler.dense.", StringComparison.Ordinal)))
+            {
+                if (name.EndsWith(".weight", StringComparison.Ordinal))
+                    nn.init.normal_(p, 0, 0.02);
+                else
+                    p.zero_();
+            }
     }
 
     private void Report(FineTuningProgress progress)
