@@ -34,6 +34,7 @@ internal sealed class SentenceEmbedder : IDisposable
     /// <summary>Sets <c>results[i]</c> to the vector of <c>texts[i]</c> (shared with the cache: read, never write).</summary>
     public void Embed(ReadOnlySpan<string> texts, Span<float[]> results)
     {
+        using var use = Encoder.Enter();   // before the cache too: a disposed transformer answers nothing, cached or not
         if (_cache == null)
         {
             Compute(texts, results);
@@ -63,7 +64,6 @@ internal sealed class SentenceEmbedder : IDisposable
 
     private void Compute(ReadOnlySpan<string> texts, Span<float[]> results)
     {
-        using var use = Encoder.Enter();
         if (Pooling == ContextualPooling.Encoder)
             Encoder.Sentences.EmbedSentences(texts, results);
         else

@@ -23,6 +23,9 @@ public class EmbeddingCacheTests
         for (int i = 0; i < first.Count; i++)
             Assert.Equal(first[i], second[i]);
 
+        model.Dispose();   // cached texts too: nothing is served after disposal
+        Assert.Throws<ObjectDisposedException>(() => ml.Data.CreateEnumerable<ContextualEmbeddingTests.FeaturesRow>(model.Transform(data), false).ToList());
+
         using var uncached = ml.Transforms.Text.ApplyContextualEmbedding("Features", "Text", new ContextualEmbeddingOptions { CacheSizeMB = 0 }).Fit(data);
         Assert.Null(uncached.Embedder.Cache);
         var plain = ml.Data.CreateEnumerable<ContextualEmbeddingTests.FeaturesRow>(uncached.Transform(data), false).Select(r => r.Features).ToList();
