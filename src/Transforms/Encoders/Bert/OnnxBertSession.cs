@@ -23,7 +23,7 @@ internal sealed class OnnxBertSession : ITokenEncoder
         options.Validate(encoder);
         MaxTokens = options.MaxTokens;
         _batchSize = options.BatchSize;
-        _tokenizer = ReferenceEquals(encoder, BertOnnxEncoder.MiniLM) ? BertTextTokenizer.MiniLM : LoadTokenizer(encoder);
+        _tokenizer = encoder.IsEmbedded ? BertTextTokenizer.MiniLM : LoadTokenizer(encoder);
         _text = new BertTokenization(_tokenizer);
         byte[] model = encoder.Model.ReadAll();
         Encoder = encoder.Snapshot(model);   // saving must not depend on the file still being there
