@@ -12,8 +12,9 @@ namespace MLNetContextual.Bench.Embedding;
 /// int8, fp32, … so load from other processes falls on both alike; median rate and median of per-round ratios), cosine
 /// of the int8 vectors to the fp32 ones, STS-B dev Spearman of both (<c>--sts-pairs N</c>: the first N pairs), and the zip
 /// of a saved pipeline for both (by reference to the embedded model and self-contained) with its load time.
-/// <c>--variants 1</c> first compares the quantizer's kernels (standard ops vs com.microsoft DynamicQuantizeMatMul) and
-/// weight ranges (7-bit vs 8-bit) on the same sentences: speed and cosine to fp32.
+/// <c>--variants 1</c> first compares the quantizer's activation schemes (per token; per tensor with standard ops or
+/// com.microsoft DynamicQuantizeMatMul), weight ranges (7-bit vs 8-bit) and keeping the first feed-forward output float,
+/// on the same sentences: speed and cosine to fp32.
 /// </summary>
 internal static class Int8Bench
 {
@@ -118,11 +119,13 @@ internal static class Int8Bench
         var vocab = ContextualEncoder.MiniLM.Vocabulary.ReadAll();
         var variants = new (string Name, OnnxQuantizer.Options Options)[]
         {
-            ("standard ops (DynamicQuantizeLinear + MatMulInteger), 7-bit weights", new(OnnxQuantizer.Kernel.StandardOps, ReduceRange: true)),
-            ("standard ops, 8-bit weights", new(OnnxQuantizer.Kernel.StandardOps, ReduceRange: false)),
-            ("com.microsoft DynamicQuantizeMatMul, 7-bit weights", new(OnnxQuantizer.Kernel.ContribOps, ReduceRange: true)),
-            ("com.microsoft DynamicQuantizeMatMul, 8-bit weights", new(OnnxQuantizer.Kernel.ContribOps, ReduceRange: false)),
-            ("standard ops, 7-bit, the first layer's feed-forward output quantized too", new(KeepFirstFeedForwardOutput: false)),
+            ("per token, 7-bit weights (the default)", new(OnnxQuantizer.Kernel.PerToken)),
+            ("per token, 8-bit weights", new(OnnxQuantizer.Kernel.PerToken, ReduceRange: false)),
+            ("per token, 7-bit, the first layer's feed-forward output kept float", new(OnnxQuantizer.Kernel.PerToken, KeepFirstFeedForwardOutput: true)),
+            ("per tensor: standard ops (DynamicQuantizeLinear + MatMulInteger), 7-bit", new(OnnxQuantizer.Kernel.StandardOps)),
+            ("per tensor: standard ops, 8-bit", new(OnnxQuantizer.Kernel.StandardOps, ReduceRange: false)),
+            ("per tensor: standard ops, 7-bit, the first layer's feed-forward output kept float", new(OnnxQuantizer.Kernel.StandardOps, KeepFirstFeedForwardOutput: true)),
+            ("per tensor: com.microsoft DynamicQuantizeMatMul, 7-bit", new(OnnxQuantizer.Kernel.ContribOps)),
         };
         var models = new List<ITransformer> { Fit(ml, data, ContextualEncoder.MiniLM, batch, threads) };
         foreach (var (_, options) in variants)

@@ -4,41 +4,49 @@ using MLNetContextual.Onnx.Proto;
 namespace MLNetContextual.Onnx;
 
 /// <summary>
-/// Dynamic int8 quantization of an ONNX graph, as ONNX Runtime's <c>quantize_dynamic</c> does it for MatMul
-/// (per-channel, symmetric int8 weights, QOperator format): every MatMul whose second input is a 2-D float initializer
-/// W [in, out] gets int8 weights with one scale per output column (s_n = max_k |W[k, n]| / q), and its activations are
-/// quantized to uint8 at run time, per tensor (DynamicQuantizeLinear). Everything else (embeddings, attention scores,
-/// LayerNorm, GELU) stays float. Deterministic: the same graph gives the same bytes.
+/// Dynamic int8 quantization of an ONNX graph's MatMuls: every MatMul whose second input is a 2-D float initializer
+/// W [in, out] gets int8 weights with one scale per output channel (symmetric, s_n = max_k |W[k, n]| / q, as ONNX Runtime's
+/// <c>quantize_dynamic(per_channel=True)</c>), and its activations are quantized at run time. Everything else (embeddings,
+/// attention scores, LayerNorm, GELU) stays float. Deterministic: the same graph gives the same bytes.
 /// </summary>
 /// <remarks>
-/// <para>Kernels: <see cref="Kernel.StandardOps"/> writes DynamicQuantizeLinear → MatMulInteger → Cast → Mul(a_scale ·
-/// w_scale), the pattern ONNX Runtime fuses into MatMulIntegerToFloat at its extended optimisation level (one
-/// DynamicQuantizeLinear is shared by the MatMuls that read the same activation, e.g. Q, K and V);
-/// <see cref="Kernel.ContribOps"/> writes one com.microsoft DynamicQuantizeMatMul per MatMul. The default is the one
-/// measured faster (bench int8 --variants; bench/RESULTS.md).</para>
+/// <para>Activations (<see cref="Kernel"/>), measured on MiniLM (bench int8 --variants 1; bench/RESULTS.md):
+/// <see cref="Kernel.PerToken"/> (the default) gives every token its own scale, max |a| / 127 over its features, stored as
+/// uint8 with the zero point 128 that MatMulInteger takes as a scalar; a text's vector then never depends on the texts
+/// batched with it (one text alone, as a PredictionEngine runs it, gives the batched vector exactly) and is closer to fp32
+/// (mean cosine on SST-2 sentences 0.995 against 0.992). <see cref="Kernel.StandardOps"/> is ONNX Runtime's own scheme,
+/// one uint8 range per tensor (DynamicQuantizeLinear → MatMulInteger → Cast → Mul(a_scale · w_scale), which it fuses into
+/// MatMulIntegerToFloat): the range spans the whole batch, so a text alone got cosine 0.968 to itself batched.
+/// <see cref="Kernel.ContribOps"/> is the same per tensor as one com.microsoft DynamicQuantizeMatMul. Per token costs
+/// about 10 % of the int8 speed-up in elementwise passes; speed figures on the shared 2-core machine were too noisy to
+/// separate the three.</para>
 /// <para>Range: x86 CPUs without VNNI (AVX2, AVX-512 without VNNI) multiply uint8 × int8 with VPMADDUBSW, which adds
 /// two products into a saturating int16: 2 · 255 · 127 overflows. <see cref="Options.ReduceRange"/> (the default, as
-/// ONNX Runtime recommends for such machines) keeps weights in [−64, 64], so 2 · 255 · 64 = 32,640 fits.</para>
-/// <para>Kept float: the first layer's feed-forward output projection (a BERT export's <c>encoder.layer.0.output.dense</c>,
-/// found by its bias), whose input has the widest range in the network: quantizing it cost most of the accuracy on
-/// MiniLM (mean cosine to fp32 on SST-2 sentences 0.9897 with it, 0.9919 without; it is 1/36 of the MatMuls).</para>
+/// ONNX Runtime recommends for such machines) keeps weights in [−64, 64], so 2 · 255 · 64 = 32,640 fits and every CPU
+/// computes the same sums (8-bit weights measured 0.0003 closer in cosine on this AVX2 machine).</para>
+/// <para><see cref="Options.KeepFirstFeedForwardOutput"/> leaves the first layer's feed-forward output projection (a BERT
+/// export's <c>encoder.layer.0.output.dense</c>, found by its bias) float: its input has the widest range in the network.
+/// Per tensor it was needed (mean cosine 0.9897 → 0.9917); per token it adds 0.0004, so it is off by default.</para>
 /// </remarks>
 internal static class OnnxQuantizer
 {
     /// <summary>Which ONNX operators carry the int8 MatMul.</summary>
     internal enum Kernel
     {
-        /// <summary>DynamicQuantizeLinear + MatMulInteger + Cast + Mul (standard ONNX, opset 11).</summary>
+        /// <summary>DynamicQuantizeLinear + MatMulInteger + Cast + Mul (standard ONNX, opset 11): one range per tensor.</summary>
         StandardOps,
         /// <summary>com.microsoft DynamicQuantizeMatMul (ONNX Runtime only).</summary>
         ContribOps,
+        /// <summary>Standard ops with one activation scale per token (row of the last axis), symmetric, stored as uint8
+        /// with zero point 128: a token's result never depends on the other rows of the batch.</summary>
+        PerToken,
     }
 
     /// <summary>Quantization settings. <paramref name="ReduceRange"/>: 7-bit weights ([−64, 64]) instead of [−127, 127];
     /// <paramref name="KeepFloat"/>: weight initializers left as they are; <paramref name="KeepFirstFeedForwardOutput"/>: keep
     /// the first layer's feed-forward output projection float.</summary>
-    internal sealed record Options(Kernel Kernel = Kernel.StandardOps, bool ReduceRange = true, IReadOnlySet<string> KeepFloat = null,
-        bool KeepFirstFeedForwardOutput = true);
+    internal sealed record Options(Kernel Kernel = Kernel.PerToken, bool ReduceRange = true, IReadOnlySet<string> KeepFloat = null,
+        bool KeepFirstFeedForwardOutput = false);
 
     private static readonly Regex FirstFeedForwardBias = new(@"^(?:bert\.|roberta\.|model\.)?encoder\.layer\.0\.output\.dense\.bias$", RegexOptions.CultureInvariant);
 
@@ -120,6 +128,42 @@ internal static class OnnxQuantizer
         var dynamic = new Dictionary<string, (string Q, string Scale, string Zero)>(StringComparer.Ordinal);
         var nodes = new List<NodeProto>(graph.Node.Count + 4 * targets.Count);
         var targetSet = targets.ToHashSet();
+        // Per token: s = max(|a|) / 127 over the last axis, q = round(a / s) + 128 as uint8 (zero point 128); the rounding
+        // is Cast's truncation of a / s + 128.5 (≥ 1.5, so truncation is floor): halves round up, one pass fewer than Round.
+        (string Q, string Scale) PerTokenInput(string a)
+        {
+            if (dynamic.TryGetValue(a, out var known))
+                return (known.Q, known.Scale);
+            string abs = Fresh(a + "_abs"), max = Fresh(a + "_absmax"), safe = Fresh(a + "_absmax_safe"), scale = Fresh(a + "_token_scale");
+            string div = Fresh(a + "_scaled"), shifted = Fresh(a + "_shifted"), q = Fresh(a + "_quantized");
+            nodes.Add(Node("Abs", [a], [abs], abs));
+            nodes.Add(opset >= 18
+                ? Node("ReduceMax", [abs, Const(Fresh("axis_last"), OnnxTensors.FromInt64("", [-1], 1))], [max], max, "", OnnxTensors.Int("keepdims", 1))
+                : Node("ReduceMax", [abs], [max], max, "", OnnxTensors.Ints("axes", -1), OnnxTensors.Int("keepdims", 1)));
+            nodes.Add(Node("Max", [max, Const(Fresh("tiny"), OnnxTensors.FromFloats("", [1e-30f]))], [safe], safe));
+            nodes.Add(Node("Mul", [safe, Const(Fresh("inverse_127"), OnnxTensors.FromFloats("", [1f / 127]))], [scale], scale));
+            nodes.Add(Node("Div", [a, scale], [div], div));
+            nodes.Add(Node("Add", [div, Const(Fresh("offset_128_5"), OnnxTensors.FromFloats("", [128.5f]))], [shifted], shifted));
+            nodes.Add(Node("Cast", [shifted], [q], q, "", OnnxTensors.Int("to", (int)TensorProto.Types.DataType.Uint8)));
+            dynamic[a] = (q, scale, null);
+            return (q, scale);
+        }
+        string zero128 = null;
+        string PerTokenZero()
+        {
+            if (zero128 != null)
+                return zero128;
+            zero128 = Fresh("zero_point_128");
+            var t = new TensorProto { Name = zero128, DataType = (int)TensorProto.Types.DataType.Uint8, RawData = Google.Protobuf.ByteString.CopyFrom([128]) };
+            model.SetInitializer(t);
+            return zero128;
+        }
+        string Const(string name, TensorProto t)
+        {
+            t.Name = name;
+            model.SetInitializer(t);
+            return name;
+        }
         foreach (var node in graph.Node)
         {
             if (!targetSet.Contains(node))
@@ -132,6 +176,16 @@ internal static class OnnxQuantizer
             if (options.Kernel == Kernel.ContribOps)
             {
                 nodes.Add(Node("DynamicQuantizeMatMul", [a, wq.Q, wq.Scale, wq.Zero], [y], Fresh(stem + "_quant"), MicrosoftDomain));
+                continue;
+            }
+            if (options.Kernel == Kernel.PerToken)
+            {
+                var (tq, ts) = PerTokenInput(a);
+                string tInt = Fresh(y + "_MatMulInteger"), tCast = Fresh(y + "_cast_output"), tScaled = Fresh(y + "_token_scaled");
+                nodes.Add(Node("MatMulInteger", [tq, wq.Q, PerTokenZero(), wq.Zero], [tInt], Fresh(stem + "_quant")));
+                nodes.Add(Node("Cast", [tInt], [tCast], Fresh(tInt + "_cast"), "", OnnxTensors.Int("to", Float)));
+                nodes.Add(Node("Mul", [tCast, ts], [tScaled], Fresh(stem + "_token_scale_mul")));
+                nodes.Add(Node("Mul", [tScaled, wq.Scale], [y], Fresh(stem + "_output_scale_mul")));
                 continue;
             }
             if (!dynamic.TryGetValue(a, out var aq))

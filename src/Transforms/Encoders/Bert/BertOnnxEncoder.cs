@@ -110,8 +110,8 @@ public sealed class BertOnnxEncoder : ContextualEncoder
 
     /// <summary>
     /// The same encoder with every MatMul weight matrix quantized to int8, one scale per output channel, and activations
-    /// quantized at run time (<see cref="EncoderQuantization.DynamicInt8"/>; ONNX Runtime's dynamic quantization, 7-bit
-    /// weights so that CPUs without VNNI do not saturate). The token embeddings stay float. Every layer stays available to
+    /// quantized at run time, one scale per token (<see cref="EncoderQuantization.DynamicInt8"/>; 7-bit weights, so that
+    /// CPUs without VNNI do not saturate). The token embeddings stay float. Every layer stays available to
     /// <see cref="EncoderOptions.Layers"/>. Saved in the zip: the quantized MiniLM as a reference to the embedded model
     /// (re-quantized when loaded, checked against the SHA-256 of the graph it was saved with), any other model as its int8
     /// graph.
@@ -169,7 +169,7 @@ public sealed class BertOnnxEncoder : ContextualEncoder
     protected internal override void Save(EncoderWriter writer)
     {
         // The quantized MiniLM by reference too: re-quantizing at load costs about a second, a copy of its int8 graph
-        // 58 MB in the zip (bench/RESULTS.md).
+        // 54 MB in the zip (bench/RESULTS.md).
         bool byReference = IsEmbedded && !writer.SelfContained;
         bool int8 = Quantization != EncoderQuantization.None;
         writer.WriteConfig(new Config(Name, LowerCase, MaxPositions, byReference ? s_miniLMHash.Value : null, Quantization,

@@ -47,6 +47,16 @@ internal sealed class OnnxBertSession : ITokenEncoder
             {
                 _session = new InferenceSession(model, sessionOptions);
             }
+            catch (OnnxRuntimeException e) when (options.GpuDeviceId is int device)
+            {
+                if (!options.FallbackToCpu)
+                    throw new InvalidOperationException(
+                        $"GPU {device} cannot run encoder '{encoder.Name}' ({e.Message}). Check the CUDA and cuDNN libraries and the device id, or set FallbackToCpu.", e);
+                var cpu = options.CopyRuntime();
+                cpu.GpuDeviceId = null;
+                using var cpuOptions = CreateSessionOptions(cpu);
+                _session = new InferenceSession(model, cpuOptions);
+            }
             catch (OnnxRuntimeException e)
             {
                 throw new InvalidDataException($"ONNX model '{encoder.Model}' of encoder '{encoder.Name}' could not be loaded ({model.Length:N0} bytes): it is truncated, corrupt or not an ONNX model. {e.Message}", e);
@@ -140,10 +150,7 @@ internal sealed class OnnxBertSession : ITokenEncoder
         {
             if ((uint)layers[i] >= (uint)LayerCount)
                 throw new ArgumentOutOfRangeException(nameof(layers), $"Layer {layers[i]} is out of range: encoder '{Encoder.Name}' has {LayerCount}.");
-            outputNames[i] = _layerOutputs.Length == LayerCount ? _layerOutputs[layers[i]]
-                : layers[i] == LayerCount - 1 ? _layerOutputs[^1]
-                : throw new ArgumentOutOfRangeException(nameof(layers),
-                    $"Layer {layers[i]} of encoder '{Encoder.Name}' was not opened: set EncoderOptions.Layers to include it.");
+            outputNames[i] = OutputName(layers[i]);
         }
 
         // Rows sorted by length and cut into batches, so each run pads to rows of similar length.
@@ -170,6 +177,12 @@ internal sealed class OnnxBertSession : ITokenEncoder
             }
         }
     }
+
+    /// <summary>The graph value that holds hidden state <paramref name="layer"/> (0-based; in range) in this session.</summary>
+    internal string OutputName(int layer) => _layerOutputs.Length == LayerCount ? _layerOutputs[layer]
+        : layer == LayerCount - 1 ? _layerOutputs[^1]
+        : throw new ArgumentOutOfRangeException(nameof(layer),
+            $"Layer {layer} of encoder '{Encoder.Name}' was not opened: set EncoderOptions.Layers to include it.");
 
     private int Probe(int[] ids)
     {
