@@ -100,7 +100,8 @@ internal static class Int8Bench
                 double load = sw.Elapsed.TotalSeconds;
                 (loaded as IDisposable)?.Dispose();
                 string note = !selfContained && encoder != ContextualEncoder.MiniLM ? $" (+ {quantizeSeconds:F2} s to quantize, the first time in a process)" : "";
-                Console.WriteLine($"| {name} | {new FileInfo(path).Length / 1e6:F2} MB | {load:F2}{note} |");
+                long bytes = new FileInfo(path).Length;
+                Console.WriteLine($"| {name} | {(bytes < 1_000_000 ? $"{bytes / 1e3:F1} KB" : $"{bytes / 1e6:F2} MB")} | {load:F2}{note} |");
             }
             finally
             {

@@ -14,16 +14,20 @@ namespace MLNetContextual.Onnx;
 /// <see cref="Kernel.PerToken"/> (the default) gives every token its own scale, max |a| / 127 over its features, stored as
 /// uint8 with the zero point 128 that MatMulInteger takes as a scalar; a text's vector then never depends on the texts
 /// batched with it (one text alone, as a PredictionEngine runs it, gives the batched vector exactly) and is closer to fp32
-/// (mean cosine on SST-2 sentences 0.995 against 0.992). <see cref="Kernel.StandardOps"/> is ONNX Runtime's own scheme,
+/// (mean cosine to fp32 on SST-2 sentences 0.9947 against 0.9897). <see cref="Kernel.StandardOps"/> is ONNX Runtime's own scheme,
 /// one uint8 range per tensor (DynamicQuantizeLinear → MatMulInteger → Cast → Mul(a_scale · w_scale), which it fuses into
-/// MatMulIntegerToFloat): the range spans the whole batch, so a text alone got cosine 0.968 to itself batched.
-/// <see cref="Kernel.ContribOps"/> is the same per tensor as one com.microsoft DynamicQuantizeMatMul. Per token costs
-/// about 10 % of the int8 speed-up in elementwise passes; speed figures on the shared 2-core machine were too noisy to
-/// separate the three.</para>
+/// MatMulIntegerToFloat): the range spans the whole batch, so a text alone got cosine down to 0.95 to itself batched (max abs difference 0.3).
+/// <see cref="Kernel.ContribOps"/> is the same per tensor as one com.microsoft DynamicQuantizeMatMul. Per token is
+/// slower: ONNX Runtime fuses the per-tensor pattern (DynamicQuantizeMatMul, bias included) but has no per-row kernel, so
+/// the scales take elementwise passes; in interleaved rounds on 2 cores per token ran at about 0.85–0.9 of per tensor
+/// (about 1.5–1.6× fp32 against 1.7–1.8×). Tried and dropped as no faster: the activation as rows quantized by one
+/// per-axis QuantizeLinear, and com.microsoft MatMulIntegerToFloat for the output scaling; written in the pattern ONNX
+/// Runtime fuses (a_scale the batch's largest token scale), the fused kernel made one text alone differ from the same
+/// text in a batch by up to 0.09.</para>
 /// <para>Range: x86 CPUs without VNNI (AVX2, AVX-512 without VNNI) multiply uint8 × int8 with VPMADDUBSW, which adds
 /// two products into a saturating int16: 2 · 255 · 127 overflows. <see cref="Options.ReduceRange"/> (the default, as
 /// ONNX Runtime recommends for such machines) keeps weights in [−64, 64], so 2 · 255 · 64 = 32,640 fits and every CPU
-/// computes the same sums (8-bit weights measured 0.0003 closer in cosine on this AVX2 machine).</para>
+/// computes the same sums (8-bit weights measured 0.0004 closer in mean cosine on this AVX2 machine).</para>
 /// <para><see cref="Options.KeepFirstFeedForwardOutput"/> leaves the first layer's feed-forward output projection (a BERT
 /// export's <c>encoder.layer.0.output.dense</c>, found by its bias) float: its input has the widest range in the network.
 /// Per tensor it was needed (mean cosine 0.9897 → 0.9917); per token it adds 0.0004, so it is off by default.</para>

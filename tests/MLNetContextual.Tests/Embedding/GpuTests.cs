@@ -43,6 +43,27 @@ public class GpuTests
         }
     }
 
+    [SkippableFact]
+    public void WithoutCuda_GpuDeviceId_FailsNamingTheGpu_OrFallsBackToCpu()
+    {
+        var providers = OrtEnv.Instance().GetAvailableProviders();
+        Skip.If(providers.Contains("CUDAExecutionProvider"), "This ONNX Runtime has the CUDA provider; MiniLM_OnGpu_MatchesCpu covers it.");
+        var ml = new MLContext(seed: 1);
+        var data = ml.Data.LoadFromEnumerable(Rows);
+        var e = Assert.Throws<InvalidOperationException>(() => ml.Transforms.Text.ApplyContextualEmbedding("Features", "Text",
+            new ContextualEmbeddingOptions { GpuDeviceId = 0 }).Fit(data));
+        Assert.StartsWith("GPU 0 cannot be used", e.Message);
+        Assert.Contains("or set FallbackToCpu", e.Message);
+
+        float[][] Embed(ContextualEmbeddingOptions options)
+        {
+            using var model = (ContextualEmbeddingTransformer)ml.Transforms.Text.ApplyContextualEmbedding("Features", "Text", options).Fit(data);
+            return ml.Data.CreateEnumerable<FeaturesRow>(model.Transform(data), reuseRowObject: false).Select(r => r.Features).ToArray();
+        }
+        Assert.Equal(Embed(new ContextualEmbeddingOptions { CacheSizeMB = 0 }),
+            Embed(new ContextualEmbeddingOptions { GpuDeviceId = 0, FallbackToCpu = true, CacheSizeMB = 0 }));
+    }
+
     private static float[] Diff(float[] a, float[] b)
     {
         var d = new float[a.Length];
