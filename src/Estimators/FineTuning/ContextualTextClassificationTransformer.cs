@@ -183,6 +183,18 @@ public sealed class ContextualTextClassificationTransformer : ContextualTransfor
         }
     }
 
+    /// <summary>Re-opens the ONNX Runtime session with <paramref name="threads"/> intra-op threads (benchmarks).</summary>
+    internal void SetOnnxThreads(int? threads)
+    {
+        if (_graph == null)
+            throw new InvalidOperationException("This classifier predicts with TorchSharp; it has no ONNX graph.");
+        var session = new OnnxTaskSession(_graph, "of the classifier", [TaskGraph.Scores], _padId, threads);
+        OnnxTaskSession old;
+        lock (_gate)
+            (old, _onnx) = (_onnx, session);
+        old?.Dispose();
+    }
+
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     private byte[] GraphFromTorch(Action<string> log)
     {
