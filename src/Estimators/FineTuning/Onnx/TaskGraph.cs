@@ -79,13 +79,14 @@ internal static class TaskGraph
         return new EncoderGraph(model, last, pooled, states, "the source graph with fine-tuned weights");
     }
 
-    /// <summary>The output of the <paramref name="opType"/> node that reads the Add of <paramref name="bias"/>.</summary>
+    /// <summary>The output of the <paramref name="opType"/> node that reads the node adding <paramref name="bias"/> (an Add
+    /// after a MatMul, or a Gemm).</summary>
     private static string Produced(OnnxModel model, string opType, string bias)
     {
-        var add = model.Graph.Node.FirstOrDefault(n => n.OpType == "Add" && n.Input.Contains(bias))
-            ?? throw new NotSupportedException($"No Add of '{bias}' in the graph.");
+        var add = model.Graph.Node.FirstOrDefault(n => n.OpType is "Add" or "Gemm" && n.Input.Contains(bias))
+            ?? throw new NotSupportedException($"No Add or Gemm of '{bias}' in the graph.");
         return model.Graph.Node.FirstOrDefault(n => n.OpType == opType && n.Input.Contains(add.Output[0]))?.Output[0]
-            ?? throw new NotSupportedException($"No {opType} after the Add of '{bias}' in the graph.");
+            ?? throw new NotSupportedException($"No {opType} after the {add.OpType} of '{bias}' in the graph.");
     }
 
     /// <summary>Appends a sequence classifier's head: pooling, the output layer (<paramref name="weight"/> [outputs, H],
