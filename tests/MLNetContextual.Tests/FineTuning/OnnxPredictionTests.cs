@@ -215,6 +215,24 @@ public class OnnxPredictionTests
     }
 
     [Fact]
+    public void FineTunedFromAHuggingFaceFolder_GetsAWrittenGraph_AsTorchSharpScores()
+    {
+        using var dir = new TempFolder();
+        var vocabulary = TinyBert.Vocabulary(ToyData.AllText());
+        using (var start = new BertModel(TinyBert.Config(vocabulary.Count, 40)))
+            BertWeights.SaveHuggingFace(start, dir.Path);
+        File.WriteAllLines(dir.File("vocab.txt"), vocabulary);
+        var ml = new MLContext(seed: 1);
+        var log = new List<string>();
+        ml.Log += (_, e) => { if (e.Source.Contains("ContextualTextClassification")) lock (log) log.Add(e.Message); };
+        var options = TextClassificationTests.Options(epochs: 2);
+        options.Encoder = BertCheckpoint.FromHuggingFace(dir.Path);
+        using var model = ml.BinaryClassification.Trainers.ContextualTextClassification(options).Fit(ml.Data.LoadFromEnumerable(ToyData.Sentiment()));
+        Assert.Contains(log, m => m.Contains("written from the configuration"));
+        AssertOrtMatchesTorch(model, Probe);
+    }
+
+    [Fact]
     public void MiniLM_FineTuned_PredictsOnItsOwnGraph_AsTorchSharpDoes()
     {
         var ml = new MLContext(seed: 1);
