@@ -14,6 +14,7 @@ var verbs = new Dictionary<string, Func<string[], int>>(StringComparer.OrdinalIg
     ["finetune-sst2"] = FineTuningBench.Sst2,
     ["finetune-squad"] = FineTuningBench.Squad,
     ["finetune-predict"] = FineTuningBench.Predict,
+    ["finetune-ort"] = FineTuneOrtBench.Run,
     ["finetune-text"] = TextClassificationSweep.Run,
     ["elmo-parity"] = MLNetContextual.Bench.Elmo.ElmoBench.Parity,
     ["elmo-pretrain"] = MLNetContextual.Bench.Elmo.ElmoBench.Pretrain,

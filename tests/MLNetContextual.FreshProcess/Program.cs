@@ -1,6 +1,8 @@
-// usage: MLNetContextual.FreshProcess <model.zip> <input.txt: one text per line> <output column> <result.txt>
+// usage: MLNetContextual.FreshProcess <model.zip> <input.txt: one text per line> <output column> <result.txt> [native-libraries.txt]
 // Loads the zip in a new process (no registration call, no model files), transforms a "Text" column, writes the
-// output column's floats one row per line ("R" format, so values round-trip exactly).
+// output column's floats one row per line ("R" format, so values round-trip exactly); a scalar Single column gives one
+// value per line. With a fifth argument, also writes the native libraries mapped into the process when it is done
+// (from /proc/self/maps on Linux), one path per line, so a test can tell what was loaded (libtorch or not).
 using System.Globalization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -10,14 +12,37 @@ var model = ml.Model.Load(args[0], out _);
 var texts = File.ReadAllLines(args[1]).Select(t => new Row { Text = t });
 var output = model.Transform(ml.Data.LoadFromEnumerable(texts));
 var column = output.Schema[args[2]];
-using var cursor = output.GetRowCursor([column]);
-var getter = cursor.GetGetter<VBuffer<float>>(column);
-VBuffer<float> value = default;
-using var writer = new StreamWriter(args[3]);
-while (cursor.MoveNext())
+using (var cursor = output.GetRowCursor([column]))
+using (var writer = new StreamWriter(args[3]))
 {
-    getter(ref value);
-    writer.WriteLine(string.Join(' ', value.DenseValues().Select(v => v.ToString("R", CultureInfo.InvariantCulture))));
+    if (column.Type is NumberDataViewType { RawType: var raw } && raw == typeof(float))
+    {
+        var scalar = cursor.GetGetter<float>(column);
+        float v = 0;
+        while (cursor.MoveNext())
+        {
+            scalar(ref v);
+            writer.WriteLine(v.ToString("R", CultureInfo.InvariantCulture));
+        }
+    }
+    else
+    {
+        var getter = cursor.GetGetter<VBuffer<float>>(column);
+        VBuffer<float> value = default;
+        while (cursor.MoveNext())
+        {
+            getter(ref value);
+            writer.WriteLine(string.Join(' ', value.DenseValues().Select(v => v.ToString("R", CultureInfo.InvariantCulture))));
+        }
+    }
+}
+if (args.Length > 4)
+{
+    var libraries = OperatingSystem.IsLinux()
+        ? File.ReadAllLines("/proc/self/maps").Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Where(f => f.Length >= 6 && f[5].Contains(".so", StringComparison.Ordinal)).Select(f => f[5]).Distinct().Order()
+        : System.Diagnostics.Process.GetCurrentProcess().Modules.Cast<System.Diagnostics.ProcessModule>().Select(m => m.FileName).Distinct().Order();
+    File.WriteAllLines(args[4], libraries);
 }
 return 0;
 

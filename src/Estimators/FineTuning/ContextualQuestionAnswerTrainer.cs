@@ -111,6 +111,8 @@ public sealed class ContextualQuestionAnswerTrainer : IEstimator<ContextualQuest
 
             var loop = new FineTuningLoop(o, seed, log, TrainerName);
             transformer.TrainingSummary = loop.Run(model, windows.Count, i => windows[i].Length, BatchLoss, validate);
+            // From here on the model predicts on ONNX Runtime: its weights written into an ONNX graph.
+            transformer.UseOnnxRuntime(((BertCheckpoint)o.Encoder).OnnxSource?.Invoke(), message => log?.Info($"{TrainerName}: {message}"));
             return transformer;
         }
         catch

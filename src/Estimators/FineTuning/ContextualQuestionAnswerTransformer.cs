@@ -9,13 +9,23 @@ namespace MLNetContextual;
 /// <summary>
 /// A fine-tuned extractive question answerer (see <see cref="ContextualQuestionAnswerTrainer"/>): appends <c>Answer</c>
 /// (the best spans of the context, vector of text) and <c>Score</c> (their probabilities). Long contexts are read in
-/// strided windows. Saves its encoder configuration, vocabulary and weights into the ML.NET zip.
+/// strided windows.
 /// </summary>
+/// <remarks>
+/// At the end of <c>Fit</c> the fine-tuned encoder and its span head are written as an ONNX graph (into the graph the
+/// encoder was imported from, or a BERT graph written from its configuration); predictions run that graph on ONNX
+/// Runtime (start and end logits; the span decoding stays in managed code). The zip holds the graph and the vocabulary:
+/// loading it and predicting never load libtorch. Zips of format version 1 load and predict with TorchSharp.
+/// </remarks>
 public sealed class ContextualQuestionAnswerTransformer : ContextualTransformerBase, IDisposable
 {
     private const string Prefix = "QuestionAnswerer";
+    private const string SettingsEntry = "QuestionAnswerer.json", GraphEntry = "QuestionAnswerer.onnx", VocabularyEntry = "QuestionAnswerer.vocab.txt";
 
-    private readonly BertSpanExtractor _model;
+    private BertSpanExtractor _model;          // TorchSharp: null for a graph loaded from a zip until asked for
+    private byte[] _graph;                     // the ONNX graph predictions run on; null: TorchSharp predicts
+    private OnnxTaskSession _onnx;
+    private readonly object _gate = new();
     private readonly BertTextTokenizer _tokenizer;
     private readonly BertConfig _config;
     private readonly byte[] _vocabulary;
@@ -49,7 +59,7 @@ public sealed class ContextualQuestionAnswerTransformer : ContextualTransformerB
         _lowerCase = lowerCase;
         _tokenizer = tokenizer;
         _model = model;
-        _model.eval();
+        _model?.eval();
         _windows = new QaWindowBuilder(tokenizer, maxSequence, stride, maxQuery);
     }
 
@@ -78,8 +88,52 @@ public sealed class ContextualQuestionAnswerTransformer : ContextualTransformerB
     /// <summary>What training did; null for a model loaded from a file.</summary>
     public FineTuningSummary TrainingSummary { get; internal set; }
 
+    /// <summary>Saved settings (format 2).</summary>
+    private sealed record Settings(string Context, string Question, string Answer, string Score, int TopK, int MaxSequenceLength,
+        int DocumentStride, int MaxQueryLength, int NBestSize, int MaxAnswerLength, int BatchSize, bool LowerCase, BertConfig Bert);
+
+    /// <summary>Whether predictions run on ONNX Runtime (the fine-tuned graph) rather than TorchSharp.</summary>
+    public bool PredictsWithOnnxRuntime => _graph != null;
+
+    /// <summary>
+    /// Writes the fine-tuned question answerer as a self-contained ONNX model: inputs <c>input_ids</c>,
+    /// <c>attention_mask</c> and <c>token_type_ids</c> (int64 [batch, sequence]: <c>[CLS] question [SEP] context [SEP]</c>
+    /// windows); outputs <c>start_logits</c> and <c>end_logits</c> (float [batch, sequence], −10000 at padding), the
+    /// logits this transformer decodes into answer spans.
+    /// </summary>
+    /// <param name="stream">Receives the model; not closed.</param>
+    public void ExportToOnnx(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        stream.Write(_graph ?? GraphFromTorch(null, null));
+    }
+
+    /// <summary>After <c>Fit</c>: writes the model as an ONNX graph (into <paramref name="source"/>, the encoder's source
+    /// graph, when there is one) and predicts with it from now on.</summary>
+    internal void UseOnnxRuntime(byte[] source, Action<string> log)
+    {
+        var graph = GraphFromTorch(source, log);
+        var session = new OnnxTaskSession(graph, "of the fitted question answerer", [TaskGraph.StartLogits, TaskGraph.EndLogits], _tokenizer.PadId);
+        lock (_gate)
+        {
+            _graph = graph;
+            _onnx = session;
+        }
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private byte[] GraphFromTorch(byte[] source, Action<string> log)
+    {
+        lock (_gate)
+            return FineTunedGraphs.SpanExtractor(_model, _model.Encoder, source, log);
+    }
+
     /// <summary>The answers of a batch of questions.</summary>
-    internal void Predict(ReadOnlySpan<(string Context, string Question)> inputs, Span<QaAnswer> results)
+    internal void Predict(ReadOnlySpan<(string Context, string Question)> inputs, Span<QaAnswer> results) => Predict(inputs, results, torch: false);
+
+    /// <summary>The answers of a batch of questions, with ONNX Runtime when there is a graph, else (or with
+    /// <paramref name="torch"/>) with TorchSharp.</summary>
+    internal void Predict(ReadOnlySpan<(string Context, string Question)> inputs, Span<QaAnswer> results, bool torch)
     {
         var windows = new List<QaWindow>();
         for (int i = 0; i < inputs.Length; i++)
@@ -91,23 +145,12 @@ public sealed class ContextualQuestionAnswerTransformer : ContextualTransformerB
         for (int from = 0; from < windows.Count; from += BatchSize)
         {
             var batch = windows.Skip(from).Take(BatchSize).ToArray();
-            using var scope = NewDisposeScope();
-            using var _ = no_grad();
-            using var tokens = TokenBatch.Create(batch.Select(w => w.Ids).ToArray(), batch.Select(w => w.TypeIds).ToArray(), _tokenizer.PadId);
-            var logits = _model.forward(tokens.Ids, tokens.Mask, tokens.Types).contiguous();   // (B, T, 2)
-            int width = (int)logits.shape[1];
-            var flat = logits.data<float>().ToArray();
+            var session = _onnx;
+            var (starts, ends, width) = session != null && !torch ? OnnxLogits(session, batch) : TorchLogits(batch);
             for (int b = 0; b < batch.Length; b++)
             {
-                var s = new float[width];
-                var e = new float[width];
-                for (int t = 0; t < width; t++)
-                {
-                    s[t] = flat[(b * width + t) * 2];
-                    e[t] = flat[(b * width + t) * 2 + 1];
-                }
-                startLogits[from + b] = s;
-                endLogits[from + b] = e;
+                startLogits[from + b] = starts.AsSpan(b * width, width).ToArray();
+                endLogits[from + b] = ends.AsSpan(b * width, width).ToArray();
             }
         }
 
@@ -122,6 +165,51 @@ public sealed class ContextualQuestionAnswerTransformer : ContextualTransformerB
             var (answers, scores) = SpanDecoder.Decode(inputs[i].Context, mine.Select(w => windows[w]).ToList(),
                 mine.Select(w => startLogits[w]).ToList(), mine.Select(w => endLogits[w]).ToList(), NBestSize, MaxAnswerLength, TopK);
             results[i] = new QaAnswer(answers, scores);
+        }
+    }
+
+    private static (float[] Starts, float[] Ends, int Width) OnnxLogits(OnnxTaskSession session, QaWindow[] batch)
+    {
+        var (outputs, width) = session.Run(batch.Select(w => w.Ids).ToArray(), batch.Select(w => w.TypeIds).ToArray());
+        return (outputs[0], outputs[1], width);
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private (float[] Starts, float[] Ends, int Width) TorchLogits(QaWindow[] batch)
+    {
+        var model = TorchModel();
+        lock (model)
+        {
+            using var scope = NewDisposeScope();
+            using var _ = no_grad();
+            using var tokens = TokenBatch.Create(batch.Select(w => w.Ids).ToArray(), batch.Select(w => w.TypeIds).ToArray(), _tokenizer.PadId);
+            var logits = model.forward(tokens.Ids, tokens.Mask, tokens.Types).contiguous();   // (B, T, 2)
+            int width = (int)logits.shape[1];
+            var starts = logits[.., .., 0].contiguous().data<float>().ToArray();
+            var ends = logits[.., .., 1].contiguous().data<float>().ToArray();
+            return (starts, ends, width);
+        }
+    }
+
+    /// <summary>The TorchSharp model: the trained one, or one rebuilt from the graph (encoder imported, head read back).</summary>
+    private BertSpanExtractor TorchModel()
+    {
+        lock (_gate)
+        {
+            if (_model != null)
+                return _model;
+            var encoder = BertCheckpoint.FromOnnx(BertOnnxEncoder.FromSaved("question-answerer", _graph, _vocabulary, _lowerCase, _config.MaxPositionEmbeddings));
+            var (bert, config) = encoder.CreateModel();
+            var model = new BertSpanExtractor(bert, config.HiddenSize);
+            var graph = Onnx.OnnxModel.Parse(_graph);
+            using (no_grad())
+            {
+                var w = Onnx.OnnxTensors.ToFloats(graph.Initializer("head.qa_outputs.weight"));   // [H, 2]
+                model.Head.weight.copy_(tensor(w, [config.HiddenSize, 2]).t());
+                model.Head.bias.copy_(tensor(Onnx.OnnxTensors.ToFloats(graph.Initializer("head.qa_outputs.bias"))));
+            }
+            model.eval();
+            return _model = model;
         }
     }
 
@@ -144,25 +232,46 @@ public sealed class ContextualQuestionAnswerTransformer : ContextualTransformerB
 
     internal override ColumnMapper CreateMapper(DataViewSchema inputSchema) => new Mapper(this, inputSchema);
 
+    internal override int FormatVersion => 2;
+
     internal override void SaveModel(ModelWriter writer)
     {
-        var w = writer.Writer;
-        w.Write(ContextColumnName);
-        w.Write(QuestionColumnName);
-        w.Write(PredictedAnswerColumnName);
-        w.Write(ScoreColumnName);
-        w.Write(TopK);
-        w.Write(MaxSequenceLength);
-        w.Write(DocumentStride);
-        w.Write(MaxQueryLength);
-        w.Write(NBestSize);
-        w.Write(MaxAnswerLength);
-        w.Write(BatchSize);
-        w.Write(_lowerCase);
-        TaskModelFiles.Save(writer, Prefix, _config, _vocabulary, _model);
+        var settings = new Settings(ContextColumnName, QuestionColumnName, PredictedAnswerColumnName, ScoreColumnName, TopK, MaxSequenceLength,
+            DocumentStride, MaxQueryLength, NBestSize, MaxAnswerLength, BatchSize, _lowerCase, _config);
+        writer.WriteJson(SettingsEntry, settings);
+        writer.WriteBlob(GraphEntry, w => w.Write(_graph ?? GraphFromTorch(null, null)));
+        writer.WriteBlob(VocabularyEntry, w => w.Write(_vocabulary));
     }
 
     internal static ContextualQuestionAnswerTransformer LoadModel(ModelReader reader)
+    {
+        if (reader.FormatVersion == 1)
+            return LoadFirstRelease(reader);
+        var s = reader.ReadJson<Settings>(SettingsEntry);
+        if (s.Bert == null)
+            throw new InvalidDataException($"'{SettingsEntry}' of {reader.Component} has no BERT configuration; the zip is corrupt.");
+        byte[] graph = reader.ReadBlobBytes(GraphEntry);
+        byte[] vocabulary = reader.ReadBlobBytes(VocabularyEntry);
+        BertTextTokenizer tokenizer;
+        try
+        {
+            using var stream = new MemoryStream(vocabulary, writable: false);
+            tokenizer = BertTextTokenizer.Load(stream, s.LowerCase);
+        }
+        catch (Exception e) when (e is not IOException)
+        {
+            throw new InvalidDataException($"'{VocabularyEntry}' of {reader.Component} is not a WordPiece vocabulary: {e.Message}", e);
+        }
+        var transformer = new ContextualQuestionAnswerTransformer(s.Context, s.Question, s.Answer, s.Score, s.TopK, s.MaxSequenceLength,
+            s.DocumentStride, s.MaxQueryLength, s.NBestSize, s.MaxAnswerLength, s.BatchSize, s.Bert, vocabulary, s.LowerCase, tokenizer, model: null);
+        transformer._graph = graph;
+        transformer._onnx = new OnnxTaskSession(graph, $"'{GraphEntry}' of {reader.Component}", [TaskGraph.StartLogits, TaskGraph.EndLogits], tokenizer.PadId);
+        return transformer;
+    }
+
+    // First release: settings in a hand-ordered binary layout, a BERT config, its vocabulary and the whole state dict (TorchSharp).
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static ContextualQuestionAnswerTransformer LoadFirstRelease(ModelReader reader)
     {
         var r = reader.Reader;
         string context = r.ReadString(), question = r.ReadString(), answer = r.ReadString(), score = r.ReadString();
@@ -176,8 +285,15 @@ public sealed class ContextualQuestionAnswerTransformer : ContextualTransformerB
             maxAnswer, batchSize, config, vocabulary, lowerCase, TaskModelFiles.Tokenizer(vocabulary, lowerCase), model);
     }
 
-    /// <summary>Releases the TorchSharp weights.</summary>
-    public void Dispose() => _model.Dispose();
+    /// <summary>Releases the ONNX Runtime session and the TorchSharp weights.</summary>
+    public void Dispose()
+    {
+        _onnx?.Dispose();
+        DisposeTorch();
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private void DisposeTorch() => _model?.Dispose();
 
     internal sealed record QaAnswer(string[] Answers, float[] Scores);
 

@@ -128,6 +128,8 @@ public sealed class ContextualTextClassificationTrainer : IEstimator<ContextualT
 
             var loop = new FineTuningLoop(o, seed, log, TrainerName);
             transformer.TrainingSummary = loop.Run(model, train.Count, i => encoded[i].Length, BatchLoss, validate);
+            // From here on the model predicts on ONNX Runtime (BERT encoders): its weights written into an ONNX graph.
+            transformer.UseOnnxRuntime(message => log?.Info($"{TrainerName}: {message}"));
             return transformer;
         }
         catch

