@@ -15,7 +15,7 @@ namespace MLNetContextual.Bench.Embedding;
 /// <remarks>
 /// Needs the CUDA build of ONNX Runtime, which only the bench can be built with:
 /// <c>dotnet build bench/MLNetContextual.Bench -c Release -p:MLNetContextualGpu=true</c> swaps the CPU package's native
-/// library for Microsoft.ML.OnnxRuntime.Gpu.Linux 1.31.0 (CUDA 12, cuDNN 9 on the machine). Without it, or without a
+/// library for Microsoft.ML.OnnxRuntime.Gpu.Linux 1.31.0 (its CUDA provider loads the CUDA 13 libraries, libcublasLt.so.13 first, and cuDNN). Without it, or without a
 /// usable GPU, the verb stops with a message saying which is missing (exit code 3).
 /// </remarks>
 internal static class GpuThroughput
@@ -30,7 +30,7 @@ internal static class GpuThroughput
         if (!providers.Contains("CUDAExecutionProvider"))
         {
             Console.Error.WriteLine($"gpu-throughput: this build's ONNX Runtime has no CUDA execution provider (it has: {string.Join(", ", providers)}). " +
-                                    "Build the bench with -p:MLNetContextualGpu=true (Microsoft.ML.OnnxRuntime.Gpu.Linux 1.31.0) and run it on a machine with an NVIDIA GPU, CUDA 12 and cuDNN 9.");
+                                    "Build the bench with -p:MLNetContextualGpu=true (Microsoft.ML.OnnxRuntime.Gpu.Linux 1.31.0) and run it on a machine with an NVIDIA GPU and the CUDA 13 and cuDNN libraries.");
             return 3;
         }
 
@@ -45,9 +45,7 @@ internal static class GpuThroughput
 
         var ml = new MLContext(seed: 1);
         var data = ml.Data.LoadFromEnumerable(sentences.Select(s => new TextRow { Text = s }).ToArray());
-        Console.WriteLine();
-        Console.WriteLine($"| batch | fp32 sentences/s (median of {rounds}) | fp16 sentences/s | fp16 ÷ fp32 (median of per-round ratios) | max abs diff fp16 vs fp32 | min cosine |");
-        Console.WriteLine("|---:|---:|---:|---:|---:|---:|");
+        bool header = false;
         foreach (int batch in batches)
         {
             ITransformer[] models;
@@ -59,6 +57,13 @@ internal static class GpuThroughput
             {
                 Console.Error.WriteLine($"gpu-throughput: the CUDA provider is there but GPU {device} cannot run the model: {e.Message}");
                 return 3;
+            }
+            if (!header)
+            {
+                Console.WriteLine();
+                Console.WriteLine($"| batch | fp32 sentences/s (median of {rounds}) | fp16 sentences/s | fp16 ÷ fp32 (median of per-round ratios) | max abs diff fp16 vs fp32 | min cosine |");
+                Console.WriteLine("|---:|---:|---:|---:|---:|---:|");
+                header = true;
             }
             var vectors = models.Select(_ => new float[sentences.Length * EmbeddingHarness.Dimension]).ToArray();
             foreach (var m in models)

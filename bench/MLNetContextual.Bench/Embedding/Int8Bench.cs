@@ -6,10 +6,11 @@ using MLNetContextual.Onnx;
 namespace MLNetContextual.Bench.Embedding;
 
 /// <summary>
-/// <c>int8 [--count 10000] [--rounds 5] [--batch 32] [--threads cores] [--sts-pairs all] [--variants 0]</c>: the embedded
-/// MiniLM fp32 vs quantized to int8 (<see cref="ContextualEncoder.Quantize"/>) through ApplyContextualEmbedding (mean
-/// pooling, cache off): sentences/s on the first <c>--count</c> SST-2 train sentences in interleaved rounds (fp32, int8,
-/// int8, fp32, … so load from other processes falls on both alike; median rate and median of per-round ratios), cosine
+/// <c>int8 [--count 10000] [--rounds 5] [--chunk 500] [--batch 32] [--threads cores] [--sts-pairs all] [--variants 0]</c>:
+/// the embedded MiniLM fp32 vs quantized to int8 (<see cref="ContextualEncoder.Quantize"/>) through ApplyContextualEmbedding
+/// (mean pooling, cache off): sentences/s on the first <c>--count</c> SST-2 train sentences, each round walking them in
+/// chunks that every model runs in turn (order rotated chunk by chunk, so load from other processes falls on all alike;
+/// median rate per chunk and median of per-chunk ratios), cosine
 /// of the int8 vectors to the fp32 ones, STS-B dev Spearman of both (<c>--sts-pairs N</c>: the first N pairs), and the zip
 /// of a saved pipeline for both (by reference to the embedded model and self-contained) with its load time.
 /// <c>--variants 1</c> first compares the quantizer's activation schemes (per token; per tensor with standard ops or
@@ -22,11 +23,11 @@ internal static class Int8Bench
     {
         var a = new BenchArgs(args);
         int count = a.Int("count", 10_000), rounds = a.Int("rounds", 5), batch = a.Int("batch", 32), threads = a.Threads;
-        int stsPairs = a.Int("sts-pairs", int.MaxValue);
+        int stsPairs = a.Int("sts-pairs", int.MaxValue), chunk = a.Int("chunk", 500);
         var sentences = SentenceSources.Sst2Train().Take(count).ToArray();
         Console.WriteLine($"machine: {EmbeddingHarness.MachineLine()}");
         Console.WriteLine($"date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; load average at start: {EmbedThroughput.LoadAverage()}");
-        Console.WriteLine($"{sentences.Length} SST-2 train sentences (file order); batch {batch}, IntraOpThreads {threads}, {rounds} round(s) each, mean pooling, cache off");
+        Console.WriteLine($"{sentences.Length} SST-2 train sentences (file order); batch {batch}, IntraOpThreads {threads}, {rounds} round(s) in chunks of {chunk} (models interleaved chunk by chunk), mean pooling, cache off");
 
         var ml = new MLContext(seed: 1);
         var data = ml.Data.LoadFromEnumerable(sentences.Select(s => new TextRow { Text = s }).ToArray());
@@ -38,18 +39,19 @@ internal static class Int8Bench
         Console.WriteLine($"quantized in {quantizeSeconds:F2} s: {report.MatMuls} MatMuls, graph {fp32Bytes.Length / 1e6:F1} MB → {int8Bytes.Length / 1e6:F1} MB");
 
         if (a.Int("variants", 0) != 0)
-            Variants(ml, data, sentences.Length, batch, threads, Math.Max(1, rounds), fp32Bytes);
+            Variants(ml, data, sentences.Length, batch, threads, Math.Max(1, rounds), chunk, fp32Bytes);
 
         var fp32 = Fit(ml, data, ContextualEncoder.MiniLM, batch, threads);
         var int8 = Fit(ml, data, int8Encoder, batch, threads);
-        var (rates, ratios, vectors) = Interleave(data, sentences.Length, rounds, [fp32, int8]);
+        var (rates, ratios, vectors) = Interleave(data, sentences.Length, rounds, chunk, [fp32, int8]);
         var (meanCos, minCos) = Cosines(vectors[1], vectors[0]);
         Console.WriteLine();
-        Console.WriteLine($"| encoder | sentences/s, median of {rounds} rounds | per-round rates | int8 ÷ fp32: median of per-round ratios [min–max] |");
-        Console.WriteLine("|---|---:|---|---:|");
-        Console.WriteLine($"| fp32 | {EmbeddingHarness.Median(rates[0]):F1} | {string.Join(", ", rates[0].Select(r => r.ToString("F1")))} | — |");
-        Console.WriteLine($"| int8 (DynamicInt8) | {EmbeddingHarness.Median(rates[1]):F1} | {string.Join(", ", rates[1].Select(r => r.ToString("F1")))} | " +
-                          $"{EmbeddingHarness.Median(ratios):F3} [{ratios.Min():F3}–{ratios.Max():F3}] |");
+        Console.WriteLine($"| encoder | sentences/s, median of {rates[0].Count} chunks | harmonic mean of per-chunk rates | int8 ÷ fp32: median of per-chunk ratios [quartiles; min–max] |");
+        Console.WriteLine("|---|---:|---:|---:|");
+        double Overall(List<double> r) => r.Count / r.Sum(x => 1 / x);   // equal chunks: harmonic mean of the rates
+        Console.WriteLine($"| fp32 | {EmbeddingHarness.Median(rates[0]):F1} | {Overall(rates[0]):F1} | — |");
+        Console.WriteLine($"| int8 (DynamicInt8) | {EmbeddingHarness.Median(rates[1]):F1} | {Overall(rates[1]):F1} | " +
+                          $"{EmbeddingHarness.Median(ratios):F3} [{Quantile(ratios, 0.25):F3}–{Quantile(ratios, 0.75):F3}; {ratios.Min():F3}–{ratios.Max():F3}] |");
         Console.WriteLine($"int8 vs fp32 mean-pooled vectors: mean cosine {meanCos:F5}, min cosine {minCos:F5} over {sentences.Length} sentences");
         // Activations are quantized per batch: the same texts one at a time (as a PredictionEngine runs them).
         int alone = Math.Min(200, sentences.Length);
@@ -115,7 +117,7 @@ internal static class Int8Bench
     }
 
     /// <summary>The quantizer's kernels and weight ranges, each against fp32 on the same sentences.</summary>
-    private static void Variants(MLContext ml, IDataView data, int count, int batch, int threads, int rounds, byte[] fp32Bytes)
+    private static void Variants(MLContext ml, IDataView data, int count, int batch, int threads, int rounds, int chunk, byte[] fp32Bytes)
     {
         var vocab = ContextualEncoder.MiniLM.Vocabulary.ReadAll();
         var variants = new (string Name, OnnxQuantizer.Options Options)[]
@@ -135,15 +137,16 @@ internal static class Int8Bench
             var encoder = BertOnnxEncoder.FromSaved(ContextualEncoder.MiniLM.Name, bytes, vocab, lowerCase: true, maxPositions: 512, EncoderQuantization.DynamicInt8);
             models.Add(Fit(ml, data, encoder, batch, threads));
         }
-        var (rates, _, vectors) = Interleave(data, count, rounds, models);
+        var (rates, _, vectors) = Interleave(data, count, rounds, chunk, models);
         Console.WriteLine();
-        Console.WriteLine($"| quantizer variant | sentences/s, median of {rounds} rounds | ÷ fp32 (medians) | mean cosine to fp32 | min cosine to fp32 |");
+        Console.WriteLine($"| quantizer variant | sentences/s, median per chunk | ÷ fp32: median of per-chunk ratios [quartiles] | mean cosine to fp32 | min cosine to fp32 |");
         Console.WriteLine("|---|---:|---:|---:|---:|");
         Console.WriteLine($"| fp32 | {EmbeddingHarness.Median(rates[0]):F1} | 1 | 1 | 1 |");
         for (int v = 0; v < variants.Length; v++)
         {
             var (mean, min) = Cosines(vectors[v + 1], vectors[0]);
-            Console.WriteLine($"| {variants[v].Name} | {EmbeddingHarness.Median(rates[v + 1]):F1} | {EmbeddingHarness.Median(rates[v + 1]) / EmbeddingHarness.Median(rates[0]):F3} | {mean:F5} | {min:F5} |");
+            var r = rates[v + 1].Zip(rates[0], (x, f) => x / f).ToArray();
+            Console.WriteLine($"| {variants[v].Name} | {EmbeddingHarness.Median(rates[v + 1]):F1} | {EmbeddingHarness.Median(r):F3} [{Quantile(r, 0.25):F3}–{Quantile(r, 0.75):F3}] | {mean:F5} | {min:F5} |");
         }
         foreach (var m in models)
             (m as IDisposable)?.Dispose();
@@ -161,31 +164,42 @@ internal static class Int8Bench
             Encoder = encoder, Pooling = ContextualPooling.Mean, BatchSize = batch, IntraOpThreads = threads, CacheSizeMB = 0,
         }).Fit(data);
 
-    /// <summary>Each round runs every model once over all rows, the order reversed every other round; rates per model
-    /// and per round, ratios model 1 ÷ model 0 per round, and the last round's vectors.</summary>
-    private static (List<double>[] Rates, double[] Ratios, float[][] Vectors) Interleave(IDataView data, int count, int rounds, IReadOnlyList<ITransformer> models)
+    /// <summary>Each round walks the rows in chunks of <c>chunk</c>; every chunk is run by every model, the order rotated
+    /// chunk by chunk, so load from other processes falls on all alike. Rates per model and per chunk (all rounds),
+    /// ratios model 1 ÷ model 0 per chunk, and the vectors.</summary>
+    private static (List<double>[] Rates, double[] Ratios, float[][] Vectors) Interleave(IDataView data, int count, int rounds, int chunk, IReadOnlyList<ITransformer> models)
     {
-        var vectors = models.Select(_ => new float[count * EmbeddingHarness.Dimension]).ToArray();
-        var warm = data.Take(64);
+        var ml = new MLContext();
+        int d = EmbeddingHarness.Dimension;
+        var rows = ml.Data.CreateEnumerable<TextRow>(data, reuseRowObject: false).ToArray();
+        var chunks = rows.Chunk(chunk).Select(c => ml.Data.LoadFromEnumerable(c)).ToArray();
+        var vectors = models.Select(_ => new float[count * d]).ToArray();
         foreach (var m in models)
-            EmbeddingHarness.ReadVectors(m.Transform(warm), "Features", null);
+            EmbeddingHarness.ReadVectors(m.Transform(ml.Data.TakeRows(data, 64)), "Features", null);   // warm-up
         var rates = models.Select(_ => new List<double>()).ToArray();
         var watch = new Stopwatch();
         for (int r = 0; r < rounds; r++)
         {
-            var order = Enumerable.Range(0, models.Count).ToArray();
-            if (r % 2 == 1)
-                Array.Reverse(order);
-            foreach (int m in order)
-            {
-                watch.Restart();
-                long n = EmbeddingHarness.ReadVectors(models[m].Transform(data), "Features", vectors[m]);
-                rates[m].Add(n / watch.Elapsed.TotalSeconds);
-            }
-            Console.WriteLine($"  round {r + 1}: {string.Join(", ", rates.Select(x => x[^1].ToString("F1")))} sentences/s; load {EmbedThroughput.LoadAverage()}");
+            for (int c = 0; c < chunks.Length; c++)
+                for (int k = 0; k < models.Count; k++)
+                {
+                    int m = (k + c + r) % models.Count;
+                    watch.Restart();
+                    long n = EmbeddingHarness.ReadVectors(models[m].Transform(chunks[c]), "Features", vectors[m], c * chunk * d);
+                    rates[m].Add(n / watch.Elapsed.TotalSeconds);
+                }
+            Console.WriteLine($"  round {r + 1}: median per chunk {string.Join(", ", rates.Select(x => EmbeddingHarness.Median(x.Skip(r * chunks.Length)).ToString("F1")))} sentences/s; load {EmbedThroughput.LoadAverage()}");
         }
         var ratios = rates.Length > 1 ? rates[1].Zip(rates[0], (i, f) => i / f).ToArray() : [];
         return (rates, ratios, vectors);
+    }
+
+    private static double Quantile(double[] values, double q)
+    {
+        var v = values.Order().ToArray();
+        double at = q * (v.Length - 1);
+        int lo = (int)Math.Floor(at), hi = (int)Math.Ceiling(at);
+        return v[lo] + (v[hi] - v[lo]) * (at - lo);
     }
 
     private static (double Mean, double Min) Cosines(float[] a, float[] b)
