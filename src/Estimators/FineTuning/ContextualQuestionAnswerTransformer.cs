@@ -21,6 +21,7 @@ public sealed class ContextualQuestionAnswerTransformer : ContextualTransformerB
     private readonly byte[] _vocabulary;
     private readonly bool _lowerCase;
     private readonly QaWindowBuilder _windows;
+    private readonly UseGuard _guard = new(nameof(ContextualQuestionAnswerTransformer));
 
     internal ContextualQuestionAnswerTransformer(ContextualQuestionAnswerOptions o, BertConfig config, byte[] vocabulary, bool lowerCase,
         BertTextTokenizer tokenizer, BertSpanExtractor model)
@@ -81,6 +82,7 @@ public sealed class ContextualQuestionAnswerTransformer : ContextualTransformerB
     /// <summary>The answers of a batch of questions.</summary>
     internal void Predict(ReadOnlySpan<(string Context, string Question)> inputs, Span<QaAnswer> results)
     {
+        using var use = _guard.Enter();
         var windows = new List<QaWindow>();
         for (int i = 0; i < inputs.Length; i++)
             if (!string.IsNullOrEmpty(inputs[i].Context))
@@ -146,6 +148,7 @@ public sealed class ContextualQuestionAnswerTransformer : ContextualTransformerB
 
     internal override void SaveModel(ModelWriter writer)
     {
+        using var use = _guard.Enter();
         var w = writer.Writer;
         w.Write(ContextColumnName);
         w.Write(QuestionColumnName);
@@ -176,8 +179,8 @@ public sealed class ContextualQuestionAnswerTransformer : ContextualTransformerB
             maxAnswer, batchSize, config, vocabulary, lowerCase, TaskModelFiles.Tokenizer(vocabulary, lowerCase), model);
     }
 
-    /// <summary>Releases the TorchSharp weights.</summary>
-    public void Dispose() => _model.Dispose();
+    /// <summary>Releases the TorchSharp weights (after rows being answered on other threads are done).</summary>
+    public void Dispose() => _guard.Dispose(_model.Dispose);
 
     internal sealed record QaAnswer(string[] Answers, float[] Scores);
 
