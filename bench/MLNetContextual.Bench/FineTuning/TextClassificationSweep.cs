@@ -6,7 +6,7 @@ namespace MLNetContextual.Bench;
 
 /// <summary>
 /// <c>finetune-text --dataset sst2|uci|trec|sst5|mr2 [--train 2000] [--test n] [--epochs e] [--batch b] [--lr x]
-/// [--warmup r] [--llrd d] [--reinit-pooler 0|1] [--val-fraction f] [--max-tokens n] [--threads n] [--seed 1]</c>: one
+/// [--warmup r] [--llrd d] [--reinit-pooler 0|1] [--mean-pooling 0|1] [--val-fraction f] [--max-tokens n] [--threads n] [--seed 1]</c>: one
 /// point of the fine-tuning sweep (issue 14) on a leak-free split (<see cref="TextClassificationSets"/>). An option not
 /// given keeps the trainer's default. Prints one Markdown table row, prefixed <c>RESULT</c>.
 /// </summary>
@@ -29,6 +29,7 @@ internal static class TextClassificationSweep
         o.ReinitializePooler = (a.Int("--reinit-pooler") ?? (o.ReinitializePooler ? 1 : 0)) == 1;
         o.ValidationFraction = a.Double("--val-fraction") ?? o.ValidationFraction;
         o.MaxTokens = a.Int("--max-tokens") ?? o.MaxTokens;
+        o.MeanPooling = (a.Int("--mean-pooling") ?? (o.MeanPooling ? 1 : 0)) == 1;
 
         var ml = new MLContext(seed: seed);
         ml.Log += (_, e) => { if (e.Source.Contains("ContextualTextClassification", StringComparison.Ordinal)) Console.WriteLine(e.Message); };
@@ -60,7 +61,7 @@ internal static class TextClassificationSweep
         Console.WriteLine();
         Console.WriteLine("| dataset | train / held back | lr | epochs | batch | warmup | LLRD | pooler | val. fraction | validation per epoch | accuracy | AUC (binary) / macro acc. | fit | examples/s |");
         Console.WriteLine($"RESULT | {name} | {split.Train.Count} / {split.Test.Count} | {o.LearningRate:G3} | {o.MaxEpochs} | {o.BatchSize} | {o.WarmupRatio:G3} | " +
-                          $"{o.LayerwiseLearningRateDecay:G3} | {(o.ReinitializePooler ? "re-init" : "kept")} | {o.ValidationFraction:G3} | {validation} | " +
+                          $"{o.LayerwiseLearningRateDecay:G3} | {(o.MeanPooling ? "mean pooling" : o.ReinitializePooler ? "re-init" : "kept")} | {o.ValidationFraction:G3} | {validation} | " +
                           $"{accuracy:F4} | {second:F4} | {fit.Elapsed.TotalMinutes:F1} min | {summary.ExamplesPerSecond:F1} |");
         Console.WriteLine($"threads {TorchSharp.torch.get_num_threads()}; options: {string.Join(' ', args)}");
         return 0;
