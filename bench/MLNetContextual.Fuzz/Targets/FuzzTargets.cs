@@ -55,7 +55,7 @@ internal static class FuzzTargets
 
     private static void SafetensorsFile(byte[] input) => Torch.Import.Safetensors.Read(new MemoryStream(input), "fuzz.safetensors");
 
-    private static void HfConfig(byte[] input) => HuggingFaceCheckpoint.ReadConfig(HuggingFaceCheckpoint.DecodeJson(input, "config.json"), "config.json");
+    private static void HfConfig(byte[] input) => HuggingFaceCheckpoint.ReadConfig(HuggingFaceJson.Decode(input, "config.json"), "config.json");
 
     private static void Onnx(byte[] input) => OnnxBertImporter.Import(OnnxGraph.Parse(input, "fuzz.onnx"), "fuzz.onnx");
 

@@ -22,7 +22,7 @@ internal static class ElmoPretrainer
         o.Validate();
         var cancel = o.CancellationToken;
         TorchRuntime.EnsureLoaded();
-        using var threads = o.NumberOfThreads is int t ? TorchThreads.Use(t) : null;
+        using var threads = TorchThreads.Use(o.NumberOfThreads);
         manual_seed(seed);
         var vocab = new ElmoLmVocabulary(train, o.VocabularySize, o.MinCount);
         var stream = Stream(train, vocab);

@@ -18,7 +18,7 @@ public sealed class ElmoRunner : IDisposable
     internal ElmoRunner(ElmoEncoder encoder, bool stateful, int? threads)
     {
         if (threads is < 1)
-            throw new ArgumentOutOfRangeException(nameof(threads), $"threads is {threads}; it must be at least 1 (or null: TorchSharp's setting).");
+            throw new ArgumentOutOfRangeException(nameof(threads), $"threads is {threads}; it must be at least 1 (or null: min(processors, 4)).");
         _threads = threads;
         _model = encoder.CreateBiLm();
         _model.Stateful = stateful;
@@ -48,7 +48,7 @@ public sealed class ElmoRunner : IDisposable
         if (sentences.Count == 0)
             return [];
         var batch = sentences.Select(s => _tokenizer.Assemble(s.Select((t, i) => new EncoderToken(-1, t, i, 1)).ToArray(), 0, s.Count)).ToArray();
-        using var threads = _threads is int count ? TorchThreads.Use(count) : null;
+        using var threads = TorchThreads.Use(_threads);
         using var scope = NewDisposeScope();
         using var grad = no_grad();
         var output = _model.Encode(batch);

@@ -59,7 +59,7 @@ public sealed class LearnElmoOptions
     /// <summary>Split text on white space only (pre-tokenized text); see <see cref="ElmoTokenizer"/>.</summary>
     public bool WhitespaceOnly { get; set; }
 
-    /// <summary>TorchSharp threads during Fit (restored after it); null: TorchSharp's current setting.</summary>
+    /// <summary>TorchSharp threads during Fit (restored after it); null: min(processors, 4); on a busy machine 1 can be many times faster.</summary>
     public int? NumberOfThreads { get; set; }
 
     /// <summary>Receives progress after every <see cref="ProgressInterval"/> batches and after each epoch.</summary>

@@ -31,6 +31,7 @@ public sealed class ContextualQuestionAnswerTransformer : ContextualTransformerB
     private readonly byte[] _vocabulary;
     private readonly bool _lowerCase;
     private readonly QaWindowBuilder _windows;
+    private readonly UseGuard _guard = new(nameof(ContextualQuestionAnswerTransformer));
 
     internal ContextualQuestionAnswerTransformer(ContextualQuestionAnswerOptions o, BertConfig config, byte[] vocabulary, bool lowerCase,
         BertTextTokenizer tokenizer, BertSpanExtractor model)
@@ -135,6 +136,7 @@ public sealed class ContextualQuestionAnswerTransformer : ContextualTransformerB
     /// <paramref name="torch"/>) with TorchSharp.</summary>
     internal void Predict(ReadOnlySpan<(string Context, string Question)> inputs, Span<QaAnswer> results, bool torch)
     {
+        using var use = _guard.Enter();
         var windows = new List<QaWindow>();
         for (int i = 0; i < inputs.Length; i++)
             if (!string.IsNullOrEmpty(inputs[i].Context))
@@ -236,6 +238,7 @@ public sealed class ContextualQuestionAnswerTransformer : ContextualTransformerB
 
     internal override void SaveModel(ModelWriter writer)
     {
+        using var use = _guard.Enter();
         var settings = new Settings(ContextColumnName, QuestionColumnName, PredictedAnswerColumnName, ScoreColumnName, TopK, MaxSequenceLength,
             DocumentStride, MaxQueryLength, NBestSize, MaxAnswerLength, BatchSize, _lowerCase, _config);
         writer.WriteJson(SettingsEntry, settings);
@@ -285,12 +288,13 @@ public sealed class ContextualQuestionAnswerTransformer : ContextualTransformerB
             maxAnswer, batchSize, config, vocabulary, lowerCase, TaskModelFiles.Tokenizer(vocabulary, lowerCase), model);
     }
 
-    /// <summary>Releases the ONNX Runtime session and the TorchSharp weights.</summary>
-    public void Dispose()
+    /// <summary>Releases the ONNX Runtime session and the TorchSharp weights (after rows being answered on other
+    /// threads are done).</summary>
+    public void Dispose() => _guard.Dispose(() =>
     {
         _onnx?.Dispose();
         DisposeTorch();
-    }
+    });
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     private void DisposeTorch() => _model?.Dispose();

@@ -111,7 +111,7 @@ public sealed class ContextualTopicModelOptions
     /// <see cref="MLContext"/> seed (random when the context has none). With a fixed seed, CPU training is repeatable.</summary>
     public int? Seed { get; set; }
 
-    /// <summary>Threads TorchSharp uses during <c>Fit</c> (a process-wide setting, restored afterwards); null: unchanged.</summary>
+    /// <summary>Threads TorchSharp uses during <c>Fit</c> (a process-wide setting, restored afterwards); null: min(processors, 4); on a busy machine 1 can be many times faster.</summary>
     public int? NumberOfThreads { get; set; }
 
     /// <summary>Receives a report after every epoch (loss, validation loss, documents/s); also logged to <see cref="MLContext.Log"/>.</summary>

@@ -43,18 +43,9 @@ internal sealed class ProdLdaTrainer
         lock (FineTuningLoop.GlobalGate)
         {
             MLNetContextual.Torch.TorchRuntime.EnsureLoaded();
-            int threadsBefore = torch.get_num_threads();
-            try
-            {
-                if (o.NumberOfThreads is int threads)
-                    torch.set_num_threads(threads);
-                torch.random.manual_seed(_seed);
-                return Run(train, validation, rng);
-            }
-            finally
-            {
-                torch.set_num_threads(threadsBefore);
-            }
+            using var threads = MLNetContextual.Torch.TorchThreads.Use(o.NumberOfThreads);
+            torch.random.manual_seed(_seed);
+            return Run(train, validation, rng);
         }
     }
 

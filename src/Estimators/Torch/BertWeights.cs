@@ -8,7 +8,7 @@ namespace MLNetContextual;
 /// all-MiniLM-L6-v2 included) or from a Hugging Face folder. Every import checks the key count and every shape, and
 /// names the parameter when something does not fit. The returned model is in eval mode; the caller disposes it.
 /// </summary>
-public static class BertWeights
+internal static class BertWeights
 {
     /// <summary>Reads an ONNX BERT export (self-contained, no external data) from a file.</summary>
     public static BertModel FromOnnx(string path)

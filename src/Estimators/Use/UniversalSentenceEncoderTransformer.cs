@@ -53,7 +53,8 @@ public sealed class UniversalSentenceEncoderTransformer : ContextualTransformerB
         return result;
     }
 
-    internal override ColumnMapper CreateMapper(DataViewSchema inputSchema) => new Mapper(this, inputSchema);
+    internal override ColumnMapper CreateMapper(DataViewSchema inputSchema) =>
+        new SentenceVectorMapper(_embedder, inputSchema, InputColumnName, OutputColumnName);
 
     private sealed record Settings(string Output, string Input, List<UseEpochSummary> History, int BestEpoch);
 
@@ -72,27 +73,4 @@ public sealed class UniversalSentenceEncoderTransformer : ContextualTransformerB
 
     /// <summary>Releases the encoder (after rows being encoded on other threads are done).</summary>
     public void Dispose() => _embedder.Dispose();
-
-    private sealed class Mapper : ColumnMapper<string, float[]>
-    {
-        private readonly UniversalSentenceEncoderTransformer _parent;
-        private readonly int _input;
-
-        public Mapper(UniversalSentenceEncoderTransformer parent, DataViewSchema inputSchema) : base(inputSchema)
-        {
-            _parent = parent;
-            _input = SchemaChecks.RequireText(inputSchema, parent.InputColumnName).Index;
-            OutputColumns = [new(parent.OutputColumnName, new VectorDataViewType(NumberDataViewType.Single, parent.Dimension))];
-        }
-
-        public override IReadOnlyList<DataViewSchema.DetachedColumn> OutputColumns { get; }
-        public override IReadOnlyList<int> Dependencies => [_input];
-        public override int BatchSize => _parent._embedder.Encoder.Lookahead;
-
-        public override Func<string> CreateInputReader(DataViewRow row) => SchemaChecks.TextReader(row, _input);
-
-        public override void Map(ReadOnlySpan<string> inputs, Span<float[]> results) => _parent._embedder.Embed(inputs, results);
-
-        public override Delegate CreateOutputGetter(int index, Func<float[]> current) => VectorGetters.Floats(current);
-    }
 }

@@ -40,7 +40,7 @@ internal sealed class UseTrainer
         lock (FineTuningLoop.GlobalGate)
         {
             Torch.TorchRuntime.EnsureLoaded();
-            using var threads = o.NumberOfThreads is int n ? Torch.TorchThreads.Use(n) : null;
+            using var threads = Torch.TorchThreads.Use(o.NumberOfThreads);
             torch.random.manual_seed(_seed);
             using var model = dan
                 ? (IUseTrainable)new UseDanTrainable(tokenizer, o.EmbeddingDimension, o.DanLayerSizes(), o.TrainingMaxTokens, o.WordDropout)

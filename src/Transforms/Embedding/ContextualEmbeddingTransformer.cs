@@ -43,7 +43,8 @@ public sealed class ContextualEmbeddingTransformer : ContextualTransformerBase, 
 
     internal override int FormatVersion => 2;
 
-    internal override ColumnMapper CreateMapper(DataViewSchema inputSchema) => new Mapper(this, inputSchema);
+    internal override ColumnMapper CreateMapper(DataViewSchema inputSchema) =>
+        new SentenceVectorMapper(Embedder, inputSchema, InputColumnName, OutputColumnName);
 
     private sealed record Settings(string Output, string Input, ContextualPooling Pooling, bool Normalize, LongTextHandling LongText, int WindowOverlap,
         int CacheSizeMB);
@@ -80,27 +81,4 @@ public sealed class ContextualEmbeddingTransformer : ContextualTransformerBase, 
 
     /// <summary>Releases the encoder (after rows being encoded on other threads are done).</summary>
     public void Dispose() => Embedder.Dispose();
-
-    private sealed class Mapper : ColumnMapper<string, float[]>
-    {
-        private readonly ContextualEmbeddingTransformer _parent;
-        private readonly int _input;
-
-        public Mapper(ContextualEmbeddingTransformer parent, DataViewSchema inputSchema) : base(inputSchema)
-        {
-            _parent = parent;
-            _input = SchemaChecks.RequireText(inputSchema, parent.InputColumnName).Index;
-            OutputColumns = [new(parent.OutputColumnName, new VectorDataViewType(NumberDataViewType.Single, parent.Dimension))];
-        }
-
-        public override IReadOnlyList<DataViewSchema.DetachedColumn> OutputColumns { get; }
-        public override IReadOnlyList<int> Dependencies => [_input];
-        public override int BatchSize => _parent.Embedder.Encoder.Lookahead;
-
-        public override Func<string> CreateInputReader(DataViewRow row) => SchemaChecks.TextReader(row, _input);
-
-        public override void Map(ReadOnlySpan<string> inputs, Span<float[]> results) => _parent.Embedder.Embed(inputs, results);
-
-        public override Delegate CreateOutputGetter(int index, Func<float[]> current) => VectorGetters.Floats(current);
-    }
 }

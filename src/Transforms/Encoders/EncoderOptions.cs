@@ -26,7 +26,7 @@ public class EncoderOptions
     /// <summary>Which hidden states of a token encoder are used, and how several are mixed; default: the last layer.</summary>
     public LayerSelection Layers { get; set; } = LayerSelection.Last;
 
-    /// <summary>Threads the encoder uses inside one run; null: its runtime's default (ONNX Runtime: one per physical core).</summary>
+    /// <summary>Threads the encoder uses inside one run; null: ONNX Runtime's default (one per physical core), or for TorchSharp encoders min(processors, 4) (set for each run and restored after it).</summary>
     public int? IntraOpThreads { get; set; }
 
     /// <summary>CUDA device to run on; null: CPU. Needs the Microsoft.ML.OnnxRuntime.Gpu package in the application.

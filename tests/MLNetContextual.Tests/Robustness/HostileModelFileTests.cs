@@ -115,8 +115,12 @@ public class HostileModelFileTests
     // ---- config.json ----
 
     [Theory]
-    [InlineData("{\"hidden_size\": \"big\"}", "is not a valid BERT config.json: line 1, byte ")]
-    [InlineData("{\"hidden_size\": 1e99}", ", at $.hidden_size: ")]
+    [InlineData("{\"hidden_size\": \"big\"}", "is not a valid BERT config.json: hidden_size is \"big\"; expected a whole number.")]
+    [InlineData("{\"hidden_size\": 1e99}", "is not a valid BERT config.json: hidden_size is 1e99; expected a whole number.")]
+    [InlineData("{\"hidden_size\": null}", "is not a valid BERT config.json: hidden_size is null; expected a whole number.")]
+    [InlineData("{\"hidden_act\": 3}", "is not a valid BERT config.json: hidden_act is 3; expected a string.")]
+    [InlineData("{\"layer_norm_eps\": \"tiny\"}", "is not a valid BERT config.json: layer_norm_eps is \"tiny\"; expected a finite number.")]
+    [InlineData("{\"hidden_size\": 32,", "is not a valid BERT config.json: line 1, byte ")]
     [InlineData("{\"hidden_size\": 768, \"num_attention_heads\": 7}", "is invalid: HiddenSize 768 is not a multiple of NumAttentionHeads 7.")]
     [InlineData("{\"layer_norm_eps\": -1}", "is invalid: layer_norm_eps is -1; expected a finite positive number.")]
     [InlineData("[1, 2]", "is a JSON Array; expected an object of BERT settings.")]
@@ -128,6 +132,62 @@ public class HostileModelFileTests
         var e = Assert.Throws<InvalidDataException>(() => HuggingFaceCheckpoint.ReadConfig(path));
         Assert.Contains(path, e.Message);
         Assert.Contains(expected, e.Message);
+    }
+
+    [Fact]
+    public void Config_MissingFile_IsNamed_AndAbsentFieldsTakeBertBaseValues()
+    {
+        using var dir = new TempFolder();
+        var e = Assert.Throws<FileNotFoundException>(() => HuggingFaceCheckpoint.ReadFolderConfig(dir.Path));
+        Assert.Equal($"'{dir.Path}' has no config.json.", e.Message);
+        Assert.Throws<FileNotFoundException>(() => BertCheckpoint.FromHuggingFace(WriteVocab(dir)));   // at construction, not at Fit
+
+        File.WriteAllText(dir.File("config.json"), "\uFEFF{\"hidden_size\": 32, \"num_attention_heads\": 4}");   // save_pretrained's diff form; a BOM
+        var (config, _) = HuggingFaceCheckpoint.ReadFolderConfig(dir.Path);
+        Assert.Equal(new BertConfig { HiddenSize = 32, NumAttentionHeads = 4 }, config);
+    }
+
+    [Fact]
+    public void CheckpointFolder_BadTokenizerConfig_NamesTheField()
+    {
+        using var dir = new TempFolder();
+        WriteVocab(dir);
+        File.WriteAllText(dir.File("config.json"), MLNetContextual.Tests.Torch.BertModelTests.Tiny.ToJson());
+        File.WriteAllText(dir.File("tokenizer_config.json"), "{\"do_lower_case\": \"yes\"}");
+        var e = Assert.Throws<InvalidDataException>(() => BertCheckpoint.FromHuggingFace(dir.Path));
+        Assert.Equal($"{dir.File("tokenizer_config.json")} is not a valid tokenizer_config.json: do_lower_case is \"yes\"; expected true or false.", e.Message);
+        File.WriteAllText(dir.File("config.json"), "{\"num_hidden_layers\": -2}");
+        e = Assert.Throws<InvalidDataException>(() => BertCheckpoint.FromHuggingFace(dir.Path, lowerCase: true));
+        Assert.Contains("BertConfig.NumHiddenLayers is -2; it must be positive.", e.Message);
+    }
+
+    [Fact]
+    public void OnnxFolder_BadConfigFields_NameTheFileAndField()
+    {
+        using var dir = new TempFolder();
+        string model = dir.File("model.onnx");
+        File.WriteAllBytes(model, [0]);   // not read by FromOnnx
+        WriteVocab(dir);
+        File.WriteAllText(dir.File("config.json"), "{\"max_position_embeddings\": \"512\"}");
+        var e = Assert.Throws<InvalidDataException>(() => ContextualEncoder.FromOnnx(model));
+        Assert.Equal($"{dir.File("config.json")} is not a valid config.json: max_position_embeddings is \"512\"; expected a whole number from 1 to 2147483647.", e.Message);
+        File.WriteAllText(dir.File("config.json"), "{\"max_position_embeddings\": 128");
+        e = Assert.Throws<InvalidDataException>(() => ContextualEncoder.FromOnnx(model));
+        Assert.StartsWith($"{dir.File("config.json")} is not a valid config.json: line 1, byte ", e.Message);
+        File.WriteAllText(dir.File("config.json"), "{\"max_position_embeddings\": 128}");
+        File.WriteAllText(dir.File("tokenizer_config.json"), "{\"do_lower_case\": null}");
+        e = Assert.Throws<InvalidDataException>(() => ContextualEncoder.FromOnnx(model));
+        Assert.EndsWith("tokenizer_config.json: do_lower_case is null; expected true or false.", e.Message);
+        File.WriteAllText(dir.File("tokenizer_config.json"), "{\"do_lower_case\": false}");
+        var encoder = ContextualEncoder.FromOnnx(model);
+        Assert.Equal(128, encoder.MaxPositions);
+        Assert.False(encoder.LowerCase);
+    }
+
+    private static string WriteVocab(TempFolder dir)
+    {
+        File.WriteAllText(dir.File("vocab.txt"), Specials);
+        return dir.Path;
     }
 
     [Fact]

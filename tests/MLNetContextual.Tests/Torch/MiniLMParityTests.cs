@@ -11,7 +11,7 @@ namespace MLNetContextual.Tests.Torch;
 /// <summary>The embedded all-MiniLM-L6-v2, loaded once: as a TorchSharp BertModel and as an ONNX Runtime session.</summary>
 public sealed class MiniLMFixture : IDisposable
 {
-    public BertModel Torch { get; } = BertWeights.FromMiniLM();
+    internal BertModel Torch { get; } = BertWeights.FromMiniLM();
     public InferenceSession Onnx { get; }
     public Dictionary<string, long> Vocab { get; }
 

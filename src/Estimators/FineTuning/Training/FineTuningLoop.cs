@@ -38,7 +38,7 @@ internal sealed class FineTuningLoop
     public static IDisposable Prepare(FineTuningOptions options, int seed)
     {
         MLNetContextual.Torch.TorchRuntime.EnsureLoaded();
-        var threads = options.NumberOfThreads is int n ? MLNetContextual.Torch.TorchThreads.Use(n) : null;
+        var threads = MLNetContextual.Torch.TorchThreads.Use(options.NumberOfThreads);
         torch.random.manual_seed(seed);
         return threads;
     }

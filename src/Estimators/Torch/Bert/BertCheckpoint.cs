@@ -79,8 +79,8 @@ public sealed class BertCheckpoint : TrainableTokenEncoder
         string vocab = Path.Combine(folder, "vocab.txt");
         if (!File.Exists(vocab))
             throw new FileNotFoundException($"No vocab.txt in checkpoint folder '{folder}'.", vocab);
-        lowerCase ??= ReadLowerCase(Path.Combine(folder, "tokenizer_config.json")) ?? true;
-        int maxPositions = ReadMaxPositions(Path.Combine(folder, "config.json")) ?? 512;
+        lowerCase ??= HuggingFaceJson.Find([folder], "tokenizer_config.json", "do_lower_case")?.Boolean("do_lower_case") ?? true;
+        int maxPositions = Torch.Import.HuggingFaceCheckpoint.ReadFolderConfig(folder).Config.MaxPositionEmbeddings;   // validated now, not at Fit
         return new BertCheckpoint(Path.GetFileName(Path.GetFullPath(folder).TrimEnd('/', '\\')),
             () => BertWeights.FromHuggingFace(folder), null, () => File.ReadAllBytes(vocab), lowerCase.Value, maxPositions, snapshotsWeights: true);
     }
@@ -209,23 +209,5 @@ public sealed class BertCheckpoint : TrainableTokenEncoder
             var config = BertConfig.FromJson(bert.GetRawText());
             return FromState(c.Name, config, reader.ReadBlob("vocab.txt"), c.LowerCase, reader.ReadBlob("weights.bin"));
         }
-    }
-
-    private static bool? ReadLowerCase(string path)
-    {
-        if (!File.Exists(path))
-            return null;
-        using var doc = JsonDocument.Parse(File.ReadAllText(path));
-        return doc.RootElement.TryGetProperty("do_lower_case", out var v) && v.ValueKind is JsonValueKind.True or JsonValueKind.False
-            ? v.GetBoolean()
-            : null;
-    }
-
-    private static int? ReadMaxPositions(string path)
-    {
-        if (!File.Exists(path))
-            return null;
-        using var doc = JsonDocument.Parse(File.ReadAllText(path));
-        return doc.RootElement.TryGetProperty("max_position_embeddings", out var v) && v.TryGetInt32(out int n) ? n : null;
     }
 }

@@ -13,7 +13,7 @@ namespace MLNetContextual;
 /// <c>pooler.dense.bias</c>) are the checkpoint's. Build one with random weights from a <see cref="BertConfig"/>,
 /// or with trained weights through <see cref="BertWeights"/>. Dispose it to free the native tensors.
 /// </summary>
-public sealed class BertModel : Module<Tensor, Tensor, Tensor, (Tensor LastHiddenState, Tensor Pooled)>, ITokenEncoderModule
+internal sealed class BertModel : Module<Tensor, Tensor, Tensor, (Tensor LastHiddenState, Tensor Pooled)>, ITokenEncoderModule
 {
     private readonly BertEmbeddings embeddings;
     private readonly BertEncoder encoder;

@@ -56,7 +56,7 @@ internal sealed class TorchTokenSession : ITokenEncoder
             int width, d = Dimension;
             lock (_gate)
             {
-                using var threads = _threads is int t ? TorchThreads.Use(t) : null;
+                using var threads = TorchThreads.Use(_threads);
                 using var scope = NewDisposeScope();
                 using var grad = no_grad();
                 var output = _module.Encode(rows.Select(i => texts[i]).ToArray());

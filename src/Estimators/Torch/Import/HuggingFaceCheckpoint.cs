@@ -14,9 +14,6 @@ internal static class HuggingFaceCheckpoint
 {
     public const string ConfigFile = "config.json", SafetensorsFile = "model.safetensors", ShardIndexFile = "model.safetensors.index.json", PickleFile = "pytorch_model.bin";
 
-    /// <summary>The largest config.json / index file read.</summary>
-    internal const long MaxJsonBytes = 16 << 20;
-
     /// <summary>
     /// Reads config.json and the weights. The config is validated (types, ranges), then checked against the weights'
     /// shapes before any model is built from it; weights must be finite.
@@ -24,11 +21,7 @@ internal static class HuggingFaceCheckpoint
     /// <exception cref="InvalidDataException">A file is malformed or the config disagrees with the weights; the message names the file.</exception>
     public static (BertConfig Config, Dictionary<string, WeightTensor> Weights, string Source) Read(string folder)
     {
-        if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"Hugging Face model folder '{folder}' does not exist.");
-        string configPath = Path.Combine(folder, ConfigFile);
-        if (!File.Exists(configPath)) throw new FileNotFoundException($"'{folder}' has no {ConfigFile}.", configPath);
-        var config = ReadConfig(configPath);
-
+        var (config, configPath) = ReadFolderConfig(folder);
         string single = Path.Combine(folder, SafetensorsFile), index = Path.Combine(folder, ShardIndexFile), pickle = Path.Combine(folder, PickleFile);
         Dictionary<string, WeightTensor> raw;
         string source;
@@ -41,68 +34,34 @@ internal static class HuggingFaceCheckpoint
         return (config, weights, source);
     }
 
-    /// <summary>A Hugging Face BERT config.json: at most 16 MB of JSON (a UTF-8 byte order mark is skipped), model_type "bert", valid sizes.</summary>
-    internal static BertConfig ReadConfig(string configPath) => ReadConfig(ReadJsonText(configPath), configPath);
+    /// <summary>The validated config.json of a Hugging Face BERT folder (see <see cref="ReadConfig(string)"/>) and its path.</summary>
+    public static (BertConfig Config, string Path) ReadFolderConfig(string folder)
+    {
+        if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"Hugging Face model folder '{folder}' does not exist.");
+        string configPath = Path.Combine(folder, ConfigFile);
+        if (!File.Exists(configPath)) throw new FileNotFoundException($"'{folder}' has no {ConfigFile}.", configPath);
+        return (ReadConfig(configPath), configPath);
+    }
+
+    /// <summary>A Hugging Face BERT config.json (read by <see cref="HuggingFaceJson"/>: at most 16 MB, UTF-8): model_type
+    /// "bert" when given, every field of the right type, valid sizes; absent fields take bert-base's values.</summary>
+    internal static BertConfig ReadConfig(string configPath) => ReadConfig(HuggingFaceJson.ReadText(configPath), configPath);
 
     /// <summary>A config.json's text (see <see cref="ReadConfig(string)"/>); <paramref name="configPath"/> names it in errors.</summary>
     internal static BertConfig ReadConfig(string json, string configPath)
     {
-        try
-        {
-            using (var doc = JsonDocument.Parse(json))
-            {
-                if (doc.RootElement.ValueKind != JsonValueKind.Object)
-                    throw new InvalidDataException($"{configPath} is a JSON {doc.RootElement.ValueKind}; expected an object of BERT settings.");
-                if (doc.RootElement.TryGetProperty("model_type", out var type) && (type.ValueKind != JsonValueKind.String || type.GetString() != "bert"))
-                    throw new NotSupportedException($"{configPath} says model_type {type.GetRawText()}; only \"bert\" checkpoints load into BertModel.");
-                if (doc.RootElement.TryGetProperty("position_embedding_type", out var pe) && (pe.ValueKind != JsonValueKind.String || pe.GetString() != "absolute"))
-                    throw new NotSupportedException($"{configPath} says position_embedding_type {pe.GetRawText()}; BertModel has absolute position embeddings only.");
-            }
-            BertConfig config;
-            try
-            {
-                config = BertConfig.FromJson(json);
-            }
-            catch (ArgumentOutOfRangeException e)
-            {
-                throw new InvalidDataException($"The BERT configuration of '{configPath}' is invalid: {e.Message.Split(" (Parameter")[0]}", e);
-            }
-            return WeightNames.Validated(config, configPath);
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException(
-                $"{configPath} is not a valid BERT config.json: line {(e.LineNumber ?? 0) + 1}, byte {e.BytePositionInLine ?? 0}{(e.Path != null ? $", at {e.Path}" : "")}: {e.Message.Split(" Path:")[0]}", e);
-        }
-    }
-
-    /// <summary>A JSON file's text, bounded, with a UTF-8 byte order mark skipped; not UTF-8 is an error.</summary>
-    private static string ReadJsonText(string path)
-    {
-        long length = new FileInfo(path).Length;
-        if (length > MaxJsonBytes)
-            throw new InvalidDataException($"{path} is {length} bytes; expected a JSON file of at most {MaxJsonBytes} bytes.");
-        return DecodeJson(File.ReadAllBytes(path), path);
-    }
-
-    /// <summary>UTF-8 text with a byte order mark skipped; not UTF-8 is an error naming <paramref name="path"/>.</summary>
-    internal static string DecodeJson(byte[] bytes, string path)
-    {
-        int skip = bytes.Length >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0;
-        try
-        {
-            return new System.Text.UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes, skip, bytes.Length - skip);
-        }
-        catch (System.Text.DecoderFallbackException)
-        {
-            throw new InvalidDataException($"{path} is not UTF-8 text; expected JSON.");
-        }
+        var file = HuggingFaceJson.Parse(json, configPath, "BERT config.json", "BERT settings");
+        if (file.Root.TryGetProperty("model_type", out var type) && (type.ValueKind != JsonValueKind.String || type.GetString() != "bert"))
+            throw new NotSupportedException($"{configPath} says model_type {type.GetRawText()}; only \"bert\" checkpoints load into BertModel.");
+        if (file.Root.TryGetProperty("position_embedding_type", out var pe) && (pe.ValueKind != JsonValueKind.String || pe.GetString() != "absolute"))
+            throw new NotSupportedException($"{configPath} says position_embedding_type {pe.GetRawText()}; BertModel has absolute position embeddings only.");
+        return WeightNames.Validated(file.Deserialize<BertConfig>(), configPath);
     }
 
     private static Dictionary<string, WeightTensor> ReadShards(string folder, string index)
     {
         JsonDocument doc;
-        try { doc = JsonDocument.Parse(ReadJsonText(index)); }
+        try { doc = JsonDocument.Parse(HuggingFaceJson.ReadText(index)); }
         catch (JsonException e) { throw new InvalidDataException($"{index} is not valid JSON: line {(e.LineNumber ?? 0) + 1}, byte {e.BytePositionInLine ?? 0}.", e); }
         using (doc)
         {

@@ -93,8 +93,8 @@ public sealed class BertOnnxEncoder : ContextualEncoder
         if (!File.Exists(vocabPath))
             throw new FileNotFoundException($"Vocabulary file '{vocabPath}' does not exist.", vocabPath);
 
-        lowerCase ??= ReadJson<bool>(configFolders, "tokenizer_config.json", "do_lower_case") ?? true;
-        maxPositions ??= ReadJson<int>(configFolders, "config.json", "max_position_embeddings") ?? 512;
+        lowerCase ??= HuggingFaceJson.Find(configFolders, "tokenizer_config.json", "do_lower_case")?.Boolean("do_lower_case") ?? true;
+        maxPositions ??= HuggingFaceJson.Find(configFolders, "config.json", "max_position_embeddings")?.Int32("max_position_embeddings", min: 1) ?? 512;
         if (maxPositions < 3)
             throw new ArgumentOutOfRangeException(nameof(maxPositions), $"maxPositions is {maxPositions}; it must be at least 3.");
         return new BertOnnxEncoder(Path.GetFileNameWithoutExtension(modelPath), ModelSource.FromFile(modelPath),
@@ -204,26 +204,5 @@ public sealed class BertOnnxEncoder : ContextualEncoder
             }
             return FromSaved(c.Name, reader.ReadBlob("model.onnx"), reader.ReadBlob("vocab.txt"), c.LowerCase, c.MaxPositions, c.Quantization);
         }
-    }
-
-    private static T? ReadJson<T>(IEnumerable<string> folders, string file, string key) where T : struct
-    {
-        foreach (var folder in folders)
-        {
-            string path = Path.Combine(folder, file);
-            if (!File.Exists(path))
-                continue;
-            try
-            {
-                using var doc = JsonDocument.Parse(File.ReadAllText(path));
-                if (doc.RootElement.TryGetProperty(key, out var value))
-                    return value.Deserialize<T>();
-            }
-            catch (JsonException e)
-            {
-                throw new InvalidDataException($"'{path}' is not valid JSON: {e.Message}", e);
-            }
-        }
-        return null;
     }
 }
