@@ -255,16 +255,7 @@ public sealed class ContextualQuestionAnswerTransformer : ContextualTransformerB
             throw new InvalidDataException($"'{SettingsEntry}' of {reader.Component} has no BERT configuration; the zip is corrupt.");
         byte[] graph = reader.ReadBlobBytes(GraphEntry);
         byte[] vocabulary = reader.ReadBlobBytes(VocabularyEntry);
-        BertTextTokenizer tokenizer;
-        try
-        {
-            using var stream = new MemoryStream(vocabulary, writable: false);
-            tokenizer = BertTextTokenizer.Load(stream, s.LowerCase);
-        }
-        catch (Exception e) when (e is not IOException)
-        {
-            throw new InvalidDataException($"'{VocabularyEntry}' of {reader.Component} is not a WordPiece vocabulary: {e.Message}", e);
-        }
+        var tokenizer = TaskModelFiles.Tokenizer(vocabulary, s.LowerCase, VocabularyEntry, reader.Component);
         var transformer = new ContextualQuestionAnswerTransformer(s.Context, s.Question, s.Answer, s.Score, s.TopK, s.MaxSequenceLength,
             s.DocumentStride, s.MaxQueryLength, s.NBestSize, s.MaxAnswerLength, s.BatchSize, s.Bert, vocabulary, s.LowerCase, tokenizer, model: null);
         transformer._graph = graph;

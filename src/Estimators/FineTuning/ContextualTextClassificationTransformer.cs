@@ -345,16 +345,7 @@ public sealed class ContextualTextClassificationTransformer : ContextualTransfor
                 $"'{SettingsEntry}' of {reader.Component} describes no encoder (name '{s.EncoderName}', {s.MaxPositions} positions, {s.Classes} classes); the zip is corrupt.");
         byte[] graph = reader.ReadBlobBytes(GraphEntry);
         byte[] vocabulary = reader.ReadBlobBytes(VocabularyEntry);
-        BertTextTokenizer tokenizer;
-        try
-        {
-            using var stream = new MemoryStream(vocabulary, writable: false);
-            tokenizer = BertTextTokenizer.Load(stream, s.LowerCase);
-        }
-        catch (Exception e) when (e is not IOException)
-        {
-            throw new InvalidDataException($"'{VocabularyEntry}' of {reader.Component} is not a WordPiece vocabulary: {e.Message}", e);
-        }
+        var tokenizer = TaskModelFiles.Tokenizer(vocabulary, s.LowerCase, VocabularyEntry, reader.Component);
         var transformer = new ContextualTextClassificationTransformer(s, new BertTokenization(tokenizer));
         transformer._graph = graph;
         transformer._graphEncoder = new GraphEncoder(s.EncoderName, s.LowerCase, s.MaxPositions, vocabulary, s.MixWeights, s.MixGamma);

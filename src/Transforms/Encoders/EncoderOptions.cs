@@ -29,7 +29,7 @@ public class EncoderOptions
     /// <summary>Threads the encoder uses inside one run; null: ONNX Runtime's default (one per physical core), or for TorchSharp encoders min(processors, 4) (set for each run and restored after it).</summary>
     public int? IntraOpThreads { get; set; }
 
-    /// <summary>CUDA device to run on; null: CPU. Needs the Microsoft.ML.OnnxRuntime.Gpu package in the application.
+    /// <summary>CUDA device to run on; null: CPU. Needs ONNX Runtime with CUDA in the application (Microsoft.ML.OnnxRuntime.Gpu.Linux in place of the CPU native library; see the README).
     /// Not saved with the model: set it again on the machine that loads it.</summary>
     public int? GpuDeviceId { get; set; }
 

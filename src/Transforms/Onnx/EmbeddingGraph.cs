@@ -24,13 +24,7 @@ internal static class EmbeddingGraph
         if (opset < 11)
             throw new NotSupportedException($"The encoder's ONNX graph imports opset {opset}; export needs opset 11 or later.");
         var names = model.ValueNames();
-        string Fresh(string stem)
-        {
-            string name = "export/" + stem;
-            for (int i = 1; !names.Add(name); i++)
-                name = $"export/{stem}_{i}";
-            return name;
-        }
+        var Fresh = model.NameMaker("export/");
         string Const(string stem, float value)
         {
             string name = Fresh(stem);

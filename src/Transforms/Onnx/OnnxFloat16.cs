@@ -56,14 +56,7 @@ internal static class OnnxFloat16
             if (info.Type?.TensorType?.ElemType == Float)
                 info.Type.TensorType.ElemType = Float16;
 
-        var names = model.ValueNames();
-        string Fresh(string stem)
-        {
-            string name = stem;
-            for (int i = 1; !names.Add(name); i++)
-                name = $"{stem}_{i}";
-            return name;
-        }
+        var Fresh = model.NameMaker();
         var head = new List<NodeProto>();
         foreach (var input in graph.Input.Where(i => i.Type?.TensorType?.ElemType == Float && !model.Initializers.ContainsKey(i.Name)))
         {

@@ -122,6 +122,20 @@ internal sealed class OnnxModel
         };
     }
 
+    /// <summary>A source of value names not yet used in the graph: <c>prefix + stem</c>, or with <c>_1</c>, <c>_2</c> …
+    /// appended until unique.</summary>
+    public Func<string, string> NameMaker(string prefix = "")
+    {
+        var names = ValueNames();
+        return stem =>
+        {
+            string name = prefix + stem;
+            for (int i = 1; !names.Add(name); i++)
+                name = $"{prefix}{stem}_{i}";
+            return name;
+        };
+    }
+
     /// <summary>The names every node, graph input and initializer already gives to a value.</summary>
     public HashSet<string> ValueNames()
     {

@@ -102,14 +102,7 @@ internal static class OnnxQuantizer
         if (options.Kernel == Kernel.ContribOps && model.OpsetVersion(MicrosoftDomain) == 0)
             model.RequireOpset(MicrosoftDomain, 1);
 
-        var names = model.ValueNames();
-        string Fresh(string stem)
-        {
-            string name = stem;
-            for (int i = 1; !names.Add(name); i++)
-                name = $"{stem}_{i}";
-            return name;
-        }
+        var Fresh = model.NameMaker();
 
         // Each weight once (a weight shared by several MatMuls is quantized once).
         var quantized = new Dictionary<string, (string Q, string Scale, string Zero)>(StringComparer.Ordinal);

@@ -35,6 +35,20 @@ internal static class TaskModelFiles
         return BertTextTokenizer.Load(s, lowerCase);
     }
 
+    /// <summary>The tokenizer of a vocabulary read from zip entry <paramref name="entry"/>; a file that is not a WordPiece
+    /// vocabulary gets an <see cref="InvalidDataException"/> naming the entry and the component.</summary>
+    public static BertTextTokenizer Tokenizer(byte[] vocabulary, bool lowerCase, string entry, string component)
+    {
+        try
+        {
+            return Tokenizer(vocabulary, lowerCase);
+        }
+        catch (Exception e) when (e is not IOException)
+        {
+            throw new InvalidDataException($"'{entry}' of {component} is not a WordPiece vocabulary: {e.Message}", e);
+        }
+    }
+
     private static byte[] ReadToEnd(Stream s)
     {
         using var m = new MemoryStream();
