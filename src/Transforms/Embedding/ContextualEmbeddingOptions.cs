@@ -18,9 +18,9 @@ public sealed class ContextualEmbeddingOptions : EncoderOptions
 
     /// <summary>Megabytes of sentence vectors kept, keyed by their text, so that trainers making many passes (SDCA,
     /// L-BFGS) and repeated texts do not re-run the encoder; 0 turns the cache off. 32 MB hold about 18,000 MiniLM vectors
-    /// of short texts; least recently used ones go first. Peak memory grows by about twice the cache's size (the
-    /// garbage collector's headroom: 64 MB measured +132 MB over 100,000 rows, bench/RESULTS.md), so the default stays at 32.
-    /// A multi-pass trainer over more distinct texts than fit re-encodes them: raise it, or use AppendCacheCheckpoint.</summary>
+    /// of short texts. The first texts seen are kept and, once the budget is used, no more are admitted (nothing is
+    /// evicted): a multi-pass trainer over more texts than fit re-encodes only the rest on each pass. For such data raise
+    /// it, or put AppendCacheCheckpoint after the encoder.</summary>
     public int CacheSizeMB { get; set; } = 32;
 
     /// <summary>Not used any more: token vectors come from <c>ApplyContextualTokenEmbedding</c>.</summary>

@@ -2,16 +2,18 @@ namespace MLNetContextual;
 
 /// <summary>
 /// A bounded cache of sentence vectors keyed by the input text, so that trainers that make many passes over the data
-/// (SDCA, L-BFGS) and duplicate texts do not re-run the encoder. Least recently used entries go first once the cache
-/// holds more than its budget (vector and key bytes, plus a fixed overhead per entry). Thread-safe.
+/// (SDCA, L-BFGS) and duplicate texts do not re-run the encoder. It keeps the texts it saw first and admits no more
+/// once its budget (vector and key bytes, plus a fixed overhead per entry) is used: nothing is evicted, so a trainer
+/// making passes over more texts than fit still finds the first ones on every pass (least-recently-used eviction finds
+/// none: each pass evicts what the next one reads first), and no evicted vectors become garbage for the collector, which
+/// keeps the process's peak memory near the budget. Thread-safe.
 /// </summary>
 internal sealed class EmbeddingCache
 {
-    private const int EntryOverhead = 96;   // dictionary slot, list node, array and string headers
+    private const int EntryOverhead = 96;   // dictionary slot, array and string headers
 
     private readonly long _budget;
-    private readonly Dictionary<string, LinkedListNode<(string Text, float[] Vector)>> _entries = new(StringComparer.Ordinal);
-    private readonly LinkedList<(string Text, float[] Vector)> _order = new();   // most recent first
+    private readonly Dictionary<string, float[]> _entries = new(StringComparer.Ordinal);
     private readonly object _gate = new();
     private long _bytes;
 
@@ -31,43 +33,35 @@ internal sealed class EmbeddingCache
 
     public long Misses { get; private set; }
 
+    /// <summary>Whether the budget is used up (new texts are no longer admitted).</summary>
+    public bool IsFull { get; private set; }
+
     public bool TryGet(string text, out float[] vector)
     {
         lock (_gate)
         {
-            if (_entries.TryGetValue(text, out var node))
+            if (_entries.TryGetValue(text, out vector))
             {
-                _order.Remove(node);
-                _order.AddFirst(node);
-                vector = node.Value.Vector;
                 Hits++;
                 return true;
             }
             Misses++;
-            vector = null;
             return false;
         }
     }
 
     public void Add(string text, float[] vector)
     {
-        long size = Size(text, vector);
-        if (size > _budget)
-            return;
+        long size = EntryOverhead + 2L * text.Length + 4L * vector.Length;
         lock (_gate)
         {
-            if (_entries.ContainsKey(text))
-                return;
-            _entries[text] = _order.AddFirst((text, vector));
-            _bytes += size;
-            while (_bytes > _budget && _order.Last is { } last)
+            if (_bytes + size > _budget)
             {
-                _order.RemoveLast();
-                _entries.Remove(last.Value.Text);
-                _bytes -= Size(last.Value.Text, last.Value.Vector);
+                IsFull = true;
+                return;
             }
+            if (_entries.TryAdd(text, vector))
+                _bytes += size;
         }
     }
-
-    private static long Size(string text, float[] vector) => EntryOverhead + 2L * text.Length + 4L * vector.Length;
 }
