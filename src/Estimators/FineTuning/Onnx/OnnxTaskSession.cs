@@ -66,28 +66,12 @@ internal sealed class OnnxTaskSession : IDisposable
     /// <summary>Runs one batch of token ids and segment ids (one array per row).</summary>
     public (float[][] Outputs, int Width) Run(IReadOnlyList<int[]> batchIds, IReadOnlyList<int[]> batchTypes)
     {
-        int rows = batchIds.Count, width = 1;
-        foreach (var e in batchIds)
-            width = Math.Max(width, e.Length);
-        var ids = new long[rows * width];
-        var mask = new long[rows * width];
-        var types = new long[rows * width];
-        for (int r = 0; r < rows; r++)
-        {
-            int[] rowIds = batchIds[r], rowTypes = batchTypes[r];
-            int at = r * width;
-            for (int i = 0; i < width; i++)
-            {
-                bool real = i < rowIds.Length;
-                ids[at + i] = real ? rowIds[i] : _padId;
-                mask[at + i] = real ? 1 : 0;
-                types[at + i] = real ? rowTypes[i] : 0;
-            }
-        }
-        long[] shape = [rows, width];
-        using var idValue = OrtValue.CreateTensorValueFromMemory(ids, shape);
-        using var maskValue = OrtValue.CreateTensorValueFromMemory(mask, shape);
-        using var typeValue = OrtValue.CreateTensorValueFromMemory(types, shape);
+        var batch = EncodedBatch.Of(batchIds, batchTypes, _padId);
+        int width = batch.Width;
+        long[] shape = [batch.Rows, width];
+        using var idValue = OrtValue.CreateTensorValueFromMemory(batch.InputIds, shape);
+        using var maskValue = OrtValue.CreateTensorValueFromMemory(batch.AttentionMask, shape);
+        using var typeValue = OrtValue.CreateTensorValueFromMemory(batch.TokenTypeIds, shape);
         OrtValue[] values = _inputNames.Length == 3 ? [idValue, maskValue, typeValue] : [idValue, maskValue];
         using var runOptions = new RunOptions();
         using var results = _session.Run(runOptions, _inputNames, values, _outputNames);

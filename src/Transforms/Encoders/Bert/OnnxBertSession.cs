@@ -263,16 +263,30 @@ internal sealed class OnnxBertSession : ITokenEncoder
     }
 }
 
-/// <summary>Token ids of a batch, padded to its longest row.</summary>
+/// <summary>Token ids of a batch, padded to its longest row (padding: <c>padId</c>, mask 0, segment 0).</summary>
 internal sealed class EncodedBatch
 {
-    public EncodedBatch(int rows, int width)
+    public EncodedBatch(int rows, int width, long padId = 0)
     {
         Rows = rows;
         Width = width;
         InputIds = new long[rows * width];
         AttentionMask = new long[rows * width];
         TokenTypeIds = new long[rows * width];
+        if (padId != 0)
+            Array.Fill(InputIds, padId);
+    }
+
+    /// <summary>Rows of ids and segment ids, padded to the longest row.</summary>
+    public static EncodedBatch Of(IReadOnlyList<int[]> ids, IReadOnlyList<int[]> typeIds, long padId)
+    {
+        int width = 1;
+        foreach (var row in ids)
+            width = Math.Max(width, row.Length);
+        var batch = new EncodedBatch(ids.Count, width, padId);
+        for (int r = 0; r < ids.Count; r++)
+            batch.Set(r, ids[r], typeIds[r]);
+        return batch;
     }
 
     public int Rows { get; }
