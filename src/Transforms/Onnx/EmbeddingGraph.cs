@@ -99,9 +99,7 @@ internal static class EmbeddingGraph
 
     private static string ScalarIndex(OnnxModel model, string name)
     {
-        var t = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Int64 };
-        t.Int64Data.Add(0);   // a scalar: Gather with it drops the sequence axis
-        model.SetInitializer(t);
+        model.SetInitializer(OnnxTensors.FromInt64(name, [0L]));   // a scalar (no dims): Gather with it drops the sequence axis
         return name;
     }
 

@@ -154,28 +154,20 @@ internal sealed class OnnxModel
 /// <summary>Tensor and attribute construction and reading for <see cref="OnnxModel"/>.</summary>
 internal static class OnnxTensors
 {
-    public static TensorProto FromFloats(string name, ReadOnlySpan<float> values, params long[] dims)
-    {
-        CheckCount(name, values.Length, dims);
-        var t = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Float };
-        t.Dims.AddRange(dims);
-        t.RawData = ByteString.CopyFrom(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values));
-        return t;
-    }
+    public static TensorProto FromFloats(string name, ReadOnlySpan<float> values, params long[] dims) =>
+        Raw(name, TensorProto.Types.DataType.Float, values, dims);
 
-    public static TensorProto FromInt8(string name, ReadOnlySpan<sbyte> values, params long[] dims)
-    {
-        CheckCount(name, values.Length, dims);
-        var t = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Int8 };
-        t.Dims.AddRange(dims);
-        t.RawData = ByteString.CopyFrom(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values));
-        return t;
-    }
+    public static TensorProto FromInt8(string name, ReadOnlySpan<sbyte> values, params long[] dims) =>
+        Raw(name, TensorProto.Types.DataType.Int8, values, dims);
 
-    public static TensorProto FromInt64(string name, ReadOnlySpan<long> values, params long[] dims)
+    public static TensorProto FromInt64(string name, ReadOnlySpan<long> values, params long[] dims) =>
+        Raw(name, TensorProto.Types.DataType.Int64, values, dims);
+
+    /// <summary>A tensor of <paramref name="type"/> whose raw_data holds <paramref name="values"/> (little-endian, as ONNX stores them).</summary>
+    private static TensorProto Raw<T>(string name, TensorProto.Types.DataType type, ReadOnlySpan<T> values, long[] dims) where T : unmanaged
     {
         CheckCount(name, values.Length, dims);
-        var t = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Int64 };
+        var t = new TensorProto { Name = name, DataType = (int)type };
         t.Dims.AddRange(dims);
         t.RawData = ByteString.CopyFrom(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values));
         return t;
