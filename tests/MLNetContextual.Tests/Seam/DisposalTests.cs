@@ -37,7 +37,7 @@ public class DisposalTests
     }
 
     [Fact]
-    public void DisposeWhileThreadsPredict_WaitsOrFailsCleanly()
+    public async Task DisposeWhileThreadsPredict_WaitsOrFailsCleanly()
     {
         var ml = new MLContext();
         var data = ml.Data.LoadFromEnumerable(ContextualEmbeddingTests.Rows);
@@ -61,10 +61,10 @@ public class DisposalTests
                 }
             }
         })).ToArray();
-        Thread.Sleep(200);
+        // Dispose only once both threads are predicting (a fixed sleep raced engine creation on a loaded CI machine).
+        Assert.True(SpinWait.SpinUntil(() => Volatile.Read(ref done) >= 2, TimeSpan.FromSeconds(120)), "no prediction finished in 120 s");
         model.Dispose();
-        Task.WaitAll(workers);
-        Assert.True(done > 0);
+        await Task.WhenAll(workers);
         Assert.Throws<ObjectDisposedException>(() => ml.Data.CreateEnumerable<ContextualEmbeddingTests.FeaturesRow>(model.Transform(data), false).ToList());
     }
 
