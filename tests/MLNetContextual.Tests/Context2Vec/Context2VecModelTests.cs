@@ -13,7 +13,7 @@ public class Context2VecModelTests
     public void Training_LowersTheLoss()
     {
         var epochs = TinyContext2Vec.Epochs;
-        Assert.Equal(25, epochs.Count);
+        Assert.Equal(40, epochs.Count);
         Assert.All(epochs, e => Assert.True(double.IsFinite(e.TrainLoss) && e.WordsPerSecond > 0 && e.EpochDone));
         // 11 log σ terms at zero scores: 11 · ln 2 = 7.62 is the loss of the untrained model (targets start at 0).
         Assert.True(epochs[0].TrainLoss < 11 * Math.Log(2) + 1e-3, $"first epoch {epochs[0].TrainLoss}");
@@ -93,7 +93,8 @@ public class Context2VecModelTests
         var top = c2v.Substitutes("the boy drinks milk every morning .", 3, count: 3, excludeWord: false);
         Assert.Equal("milk", top[0].Word);
         Assert.True(top[0].Score > top[1].Score);
-        Assert.Equal("bread", c2v.Substitutes("my friend eats milk today .", 3, count: 1, excludeWord: false)[0].Word);
+        var eats = c2v.Substitutes("my friend eats milk today .", 3, count: 3, excludeWord: false);
+        Assert.True("bread" == eats[0].Word, string.Join(", ", eats));
         var without = c2v.Substitutes("the boy drinks milk every morning .", 3, count: 5);
         Assert.DoesNotContain(without, s => s.Word == "milk");
         Assert.Equal(5, without.Count);

@@ -37,12 +37,14 @@ internal static class TinyContext2Vec
     private static readonly Lazy<(Context2VecEncoder Encoder, IReadOnlyList<Context2VecTrainingProgress> Epochs)> s_trained = new(() =>
     {
         var ml = new MLContext(seed: 1);
-        var estimator = ml.Transforms.Text.LearnContext2Vec(Options(epochs: 25));
+        var options = Options(epochs: 40);
+        options.LearningRate = 3e-2;
+        var estimator = ml.Transforms.Text.LearnContext2Vec(options);
         using var model = estimator.Fit(ml.Data.LoadFromEnumerable(Corpus()));
         return ((Context2VecEncoder)model.Encoder, estimator.LastTrainingEpochs);
     });
 
-    /// <summary>The model trained on <see cref="Corpus"/> for 25 epochs.</summary>
+    /// <summary>The model trained on <see cref="Corpus"/> for 40 epochs.</summary>
     public static Context2VecEncoder Encoder => s_trained.Value.Encoder;
 
     /// <summary>Its training reports per epoch.</summary>
