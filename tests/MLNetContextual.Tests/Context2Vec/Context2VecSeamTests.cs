@@ -122,3 +122,27 @@ public class Context2VecSeamTests
         Assert.Throws<ArgumentOutOfRangeException>(() => session.Run(encoded, [1], (_, _) => { }));
     }
 }
+
+/// <summary>A saved context2vec pipeline loads in a fresh process and predicts without loading libtorch (managed inference).</summary>
+[Collection(TorchTrainingCollection.Name)]
+public class Context2VecFreshProcessTests
+{
+    [Fact]
+    public void SavedModel_PredictsInAFreshProcess_WithoutLibTorch()
+    {
+        var ml = new MLContext(seed: 1);
+        var texts = new[] { "the cat drinks milk every morning .", "a girl reads zzzz", "" };
+        var data = ml.Data.LoadFromEnumerable(texts.Select(t => new TinyContext2Vec.TextRow { Text = t }));
+        using var model = ml.Transforms.Text.ApplyContextualEmbedding("Features", "Text", new ContextualEmbeddingOptions { Encoder = TinyContext2Vec.Encoder }).Fit(data);
+        using var dir = new TempFolder();
+        ml.Model.Save(model, data.Schema, dir.File("model.zip"));
+        var expected = ml.Data.CreateEnumerable<Context2VecSeamTests.PooledOutput>(model.Transform(data), false).Select(r => r.Features).ToArray();
+        var actual = FreshProcess.Transform(dir.File("model.zip"), texts, "Features", out var libraries);
+        Assert.Equal(expected.Length, actual.Length);
+        for (int i = 0; i < expected.Length; i++)
+            Assert.Equal(expected[i], actual[i]);
+        if (OperatingSystem.IsLinux())
+            Assert.DoesNotContain(libraries, l => Path.GetFileName(l).StartsWith("libtorch", StringComparison.Ordinal)
+                || Path.GetFileName(l).StartsWith("libLibTorchSharp", StringComparison.Ordinal) || Path.GetFileName(l).StartsWith("libc10", StringComparison.Ordinal));
+    }
+}
