@@ -146,3 +146,25 @@ public class Context2VecFreshProcessTests
                 || Path.GetFileName(l).StartsWith("libLibTorchSharp", StringComparison.Ordinal) || Path.GetFileName(l).StartsWith("libc10", StringComparison.Ordinal));
     }
 }
+
+/// <summary>context2vec as the frozen encoder of the classification trainer (its TorchSharp module through the trainable seam).</summary>
+[Collection(TorchTrainingCollection.Name)]
+public class Context2VecClassifierTests
+{
+    [Fact]
+    public void FrozenContext2Vec_TrainsAClassifier_AndRoundTrips()
+    {
+        var ml = new MLContext(seed: 1);
+        var options = new ContextualTextClassificationOptions
+        {
+            Encoder = TinyContext2Vec.Encoder, FreezeEncoder = true, BatchSize = 8, MaxEpochs = 2, LearningRate = 1e-2, MaxTokens = 16,
+            NumberOfThreads = 1, HeadDropout = 0,
+        };
+        var trainer = ml.BinaryClassification.Trainers.ContextualTextClassification(options);
+        var (model, path) = EstimatorChecks.RoundTrip<ToyData.SentimentRow, TextClassificationTests.BinaryOutput>(trainer, ToyData.Sentiment(), ml: ml);
+        File.Delete(path);
+        var t = (ContextualTextClassificationTransformer)model;
+        Assert.IsType<Context2VecEncoder>(t.Encoder);
+        t.Dispose();
+    }
+}
