@@ -6,7 +6,7 @@ using MLNetContextual.Onnx;
 namespace MLNetContextual.Bench.Embedding;
 
 /// <summary>
-/// <c>int8 [--count 10000] [--rounds 5] [--chunk 500] [--batch 32] [--threads cores] [--sts-pairs all] [--variants 0]</c>:
+/// <c>int8 [--count 10000] [--rounds 5] [--chunk 500] [--batch 32] [--threads cores] [--sts-pairs all] [--variants 0] [--alone 0]</c>:
 /// the embedded MiniLM fp32 vs quantized to int8 (<see cref="ContextualEncoder.Quantize"/>) through ApplyContextualEmbedding
 /// (mean pooling, cache off): sentences/s on the first <c>--count</c> SST-2 train sentences, each round walking them in
 /// chunks that every model runs in turn (order rotated chunk by chunk, so load from other processes falls on all alike;
@@ -15,7 +15,7 @@ namespace MLNetContextual.Bench.Embedding;
 /// of a saved pipeline for both (by reference to the embedded model and self-contained) with its load time.
 /// <c>--variants 1</c> first compares the quantizer's activation schemes (per token; per tensor with standard ops or
 /// com.microsoft DynamicQuantizeMatMul), weight ranges (7-bit vs 8-bit) and keeping the first feed-forward output float,
-/// on the same sentences: speed and cosine to fp32.
+/// on the same sentences: speed and cosine to fp32; <c>--alone 1</c> adds fp32 and two int8 kernels run one text at a time.
 /// </summary>
 internal static class Int8Bench
 {
@@ -39,7 +39,7 @@ internal static class Int8Bench
         Console.WriteLine($"quantized in {quantizeSeconds:F2} s: {report.MatMuls} MatMuls, graph {fp32Bytes.Length / 1e6:F1} MB → {int8Bytes.Length / 1e6:F1} MB");
 
         if (a.Int("variants", 0) != 0)
-            Variants(ml, data, sentences.Length, batch, threads, Math.Max(1, rounds), chunk, fp32Bytes);
+            Variants(ml, data, sentences.Length, batch, threads, Math.Max(1, rounds), chunk, fp32Bytes, a.Int("alone", 0) != 0);
 
         var fp32 = Fit(ml, data, ContextualEncoder.MiniLM, batch, threads);
         var int8 = Fit(ml, data, int8Encoder, batch, threads);
@@ -117,7 +117,7 @@ internal static class Int8Bench
     }
 
     /// <summary>The quantizer's kernels and weight ranges, each against fp32 on the same sentences.</summary>
-    private static void Variants(MLContext ml, IDataView data, int count, int batch, int threads, int rounds, int chunk, byte[] fp32Bytes)
+    private static void Variants(MLContext ml, IDataView data, int count, int batch, int threads, int rounds, int chunk, byte[] fp32Bytes, bool alone)
     {
         var vocab = ContextualEncoder.MiniLM.Vocabulary.ReadAll();
         var variants = new (string Name, OnnxQuantizer.Options Options)[]
@@ -130,12 +130,27 @@ internal static class Int8Bench
             ("per tensor: standard ops, 7-bit, the first layer's feed-forward output kept float", new(OnnxQuantizer.Kernel.StandardOps, KeepFirstFeedForwardOutput: true)),
             ("per tensor: com.microsoft DynamicQuantizeMatMul, 7-bit", new(OnnxQuantizer.Kernel.ContribOps)),
         };
+        if (alone)   // only the two kernels that matter for the comparison, batched and alone
+            variants = [variants[0], variants[6]];
         var models = new List<ITransformer> { Fit(ml, data, ContextualEncoder.MiniLM, batch, threads) };
         foreach (var (_, options) in variants)
         {
             var (bytes, _) = Quantized(fp32Bytes, options);
             var encoder = BertOnnxEncoder.FromSaved(ContextualEncoder.MiniLM.Name, bytes, vocab, lowerCase: true, maxPositions: 512, EncoderQuantization.DynamicInt8);
             models.Add(Fit(ml, data, encoder, batch, threads));
+        }
+        // One text per run: a per-tensor range is then the text's own, so its vector no longer depends on its batch;
+        // does the fused per-tensor kernel at batch 1 beat fp32 batched?
+        if (alone)
+        {
+            variants = [.. variants, ("fp32, one text per run", null), ("per token, 7-bit, one text per run", new(OnnxQuantizer.Kernel.PerToken)),
+                ("per tensor: com.microsoft DynamicQuantizeMatMul, 7-bit, one text per run", new(OnnxQuantizer.Kernel.ContribOps))];
+            models.Add(Fit(ml, data, ContextualEncoder.MiniLM, 1, threads));
+            foreach (var options in new[] { new OnnxQuantizer.Options(OnnxQuantizer.Kernel.PerToken), new OnnxQuantizer.Options(OnnxQuantizer.Kernel.ContribOps) })
+            {
+                var (bytes, _) = Quantized(fp32Bytes, options);
+                models.Add(Fit(ml, data, BertOnnxEncoder.FromSaved(ContextualEncoder.MiniLM.Name, bytes, vocab, lowerCase: true, maxPositions: 512, EncoderQuantization.DynamicInt8), 1, threads));
+            }
         }
         var (rates, _, vectors) = Interleave(data, count, rounds, chunk, models);
         Console.WriteLine();
