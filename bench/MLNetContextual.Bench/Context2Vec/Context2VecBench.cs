@@ -71,6 +71,8 @@ internal static class Context2VecBench
         }
 
         Wic(ml, c2v, fit, threads);
+        if (args.Contains("--compare-torch"))
+            CompareTorch(c2v, threads);
 
         Console.WriteLine();
         Console.WriteLine("Lexical substitution (top 8, the word in brackets left out):");
@@ -127,6 +129,46 @@ internal static class Context2VecBench
         Console.WriteLine("| encoder | threshold | accuracy (fit rows) | accuracy (held-out rows) |");
         Console.WriteLine("|---|---:|---:|---:|");
         Console.WriteLine($"| context2vec (trained here, context vector of the target slot) | {threshold:F4} | {best:F4} | {ElmoDownstream.Accuracy(cos, gold, fit, data.Length, threshold):F4} |");
+    }
+
+    /// <summary>The managed forward against the TorchSharp module on WiC's sentences: max |Δ| and time of each
+    /// (interleaved, 3 rounds, medians).</summary>
+    private static void CompareTorch(Context2VecEncoder c2v, int threads)
+    {
+        var texts = File.ReadAllLines(Datasets.File("wic", "train", "train.data.txt")).SelectMany(l => l.Split('\t')[3..5]).ToArray();
+        var options = new ContextualTokenEmbeddingOptions { Encoder = c2v, IntraOpThreads = threads, BatchSize = 64 };
+        using var managed = (ITokenEncoder)c2v.Open(options);
+        using var torch = new TorchTokenSession(c2v, options);
+        var encoded = texts.Select(t => managed.Encode(t)).ToArray();
+        float[][] Run(ITokenEncoder session, out double seconds)
+        {
+            var result = new float[encoded.Length][];
+            var clock = Stopwatch.StartNew();
+            for (int start = 0; start < encoded.Length; start += 64)
+            {
+                var batch = encoded[start..Math.Min(encoded.Length, start + 64)];
+                session.Run(batch, [0], (i, s) => result[start + i] = s.Layer(0).ToArray());
+            }
+            seconds = clock.Elapsed.TotalSeconds;
+            return result;
+        }
+        var managedTimes = new List<double>();
+        var torchTimes = new List<double>();
+        double worst = 0;
+        for (int round = 0; round < 3; round++)
+        {
+            var a = Run(managed, out double ms);
+            var b = Run(torch, out double ts);
+            managedTimes.Add(ms);
+            torchTimes.Add(ts);
+            for (int i = 0; i < a.Length; i++)
+                for (int k = 0; k < a[i].Length; k++)
+                    worst = Math.Max(worst, Math.Abs(a[i][k] - b[i][k]));
+        }
+        double m = managedTimes.Order().ElementAt(1), t = torchTimes.Order().ElementAt(1);
+        Console.WriteLine();
+        Console.WriteLine($"managed vs TorchSharp forward on {texts.Length} WiC sentences ({threads} threads, batches of 64, median of 3 interleaved rounds): " +
+            $"max |Δ| {worst:E2}; managed {m:F2} s, TorchSharp {t:F2} s ({t / m:F2}× the managed time)");
     }
 
     private sealed class Reporter(Action<Context2VecTrainingProgress> report) : IProgress<Context2VecTrainingProgress>
