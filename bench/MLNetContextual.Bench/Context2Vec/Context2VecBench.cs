@@ -7,7 +7,7 @@ namespace MLNetContextual.Bench.Context2Vec;
 
 /// <summary>
 /// <c>c2v-train [--sentences 20000] [--epochs 1] [--unit 100] [--batch 100] [--min-count 3] [--max-length 64]
-/// [--threads 2] [--max-batches N] [--fit 4428] [--save PATH]</c>: trains context2vec on sentences of the shared English
+/// [--threads 2] [--max-batches N] [--lr 0.001] [--fit 4428] [--save PATH] [--compare-torch]</c>: trains context2vec on sentences of the shared English
 /// corpus (Gutenberg paragraphs, Brown sentences, Reuters documents split at . ! ? into sentences of 2–max-length words,
 /// shuffled with seed 1, the first --sentences of them), shape --unit/2×/4×/2× as the reference's <c>-u</c>; then WiC
 /// (train split, as elmo-wic: cosine of the two slots' context vectors, threshold the best on the first --fit pairs,
@@ -35,6 +35,7 @@ internal static class Context2VecBench
         int minCount = int.Parse(Arg(args, "--min-count", "3")), maxLength = int.Parse(Arg(args, "--max-length", "64"));
         int threads = int.Parse(Arg(args, "--threads", "2")), fit = int.Parse(Arg(args, "--fit", "4428"));
         string maxBatches = Arg(args, "--max-batches", null), save = Arg(args, "--save", null);
+        double lr = double.Parse(Arg(args, "--lr", "0.001"), System.Globalization.CultureInfo.InvariantCulture);
 
         var all = ElmoCorpus.All()
             .SelectMany(t => SentenceEnd.Split(t))
@@ -51,7 +52,7 @@ internal static class Context2VecBench
         var model = new Context2VecConfig { WordEmbeddingDim = unit, LstmHiddenDim = 2 * unit, MlpHiddenDim = 4 * unit, ContextDim = 2 * unit };
         var options = new LearnContext2VecOptions
         {
-            InputColumnName = "Text", OutputColumnName = "Features", Model = model, Epochs = epochs, BatchSize = batch, MinCount = minCount,
+            InputColumnName = "Text", OutputColumnName = "Features", Model = model, Epochs = epochs, BatchSize = batch, MinCount = minCount, LearningRate = lr,
             MaxSentenceLength = maxLength, NumberOfThreads = threads, ValidationSet = ml.Data.LoadFromEnumerable(validation),
             MaxBatchesPerEpoch = maxBatches == null ? null : int.Parse(maxBatches), ProgressInterval = 50,
             Progress = new Reporter(p => Console.WriteLine(p.EpochDone
