@@ -17,8 +17,8 @@ internal static class MirrorBertGraph
         var graph = TaskGraph.Encoder(start.OnnxSource?.Invoke(), model.Config, weights, log);
         const string output = BertOnnxWriter.LastHiddenState;
         object[] dims = ["batch", "sequence", model.Config.HiddenSize];
-        if (graph.LastHiddenState == output)
-            graph.Model.Graph.Output.Add(OnnxModel.FloatTensorInfo(output, dims));   // the source graph's own value
+        if (graph.Model.Graph.Node.Any(n => n.Output.Contains(output)))
+            graph.Model.Graph.Output.Add(OnnxModel.FloatTensorInfo(output, dims));   // the graph's own value (its outputs were cleared)
         else
             new GraphBuilder(graph.Model, "mirror_bert.").Output(graph.LastHiddenState, output, dims);
         var encoder = BertOnnxEncoder.FromSaved($"mirror-bert-{start.Name}", graph.Model.ToBytes(), start.ReadVocabulary(),
