@@ -24,7 +24,8 @@ public sealed class MirrorBertOptions
     public double Temperature { get; set; } = 0.04;
 
     /// <summary>Strings per step (each with its twin: 2 × BatchSize views, 2 × BatchSize − 2 negatives per view); at least 2.
-    /// The reference's 200 fits a MiniLM step at 50 tokens in about 2 GB (bench/RESULTS.md).</summary>
+    /// Memory grows with BatchSize × tokens: a MiniLM step of the reference's 200 strings at 50 tokens peaked at 7.2 GB
+    /// working set on the CPU, at 32 tokens 3.7 GB (bench/RESULTS.md).</summary>
     public int BatchSize { get; set; } = 200;
 
     /// <summary>Passes over the strings (the reference: 1). Masks are drawn anew in every epoch.</summary>

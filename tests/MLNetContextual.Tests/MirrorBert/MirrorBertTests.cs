@@ -221,6 +221,25 @@ public class MirrorBertTests
     }
 
     [Fact]
+    public void SavedModel_PredictsInAProcessThatNeverLoadsLibtorch()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = ml.Data.LoadFromEnumerable(Rows());
+        using var model = ml.Transforms.Text.LearnMirrorBert("Features", "Text", Options()).Fit(data);
+        using var dir = new TempFolder();
+        ml.Model.Save(model, data.Schema, dir.File("model.zip"));
+        var texts = Sentences.Take(4).Append("").ToArray();
+        var expected = model.Embed(texts);
+        var actual = FreshProcess.Transform(dir.File("model.zip"), texts, "Features", out var libraries);
+        for (int i = 0; i < texts.Length; i++)
+            EstimatorChecks.AssertSame(new VectorRow { Features = expected[i] }, new VectorRow { Features = actual[i] }, 1e-6f, $"row {i} in a fresh process");
+        Assert.Contains(libraries, l => l.Contains("onnxruntime", StringComparison.Ordinal));
+        if (OperatingSystem.IsLinux())
+            Assert.DoesNotContain(libraries, l => Path.GetFileName(l).StartsWith("libtorch", StringComparison.Ordinal)
+                || Path.GetFileName(l).StartsWith("libLibTorchSharp", StringComparison.Ordinal) || Path.GetFileName(l).StartsWith("libc10", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void MiniLM_TrainsIntoItsOwnGraph()
     {
         // The one MiniLM test: two steps on 8 short strings; the trained weights go back into the embedded model's graph.
