@@ -6,7 +6,8 @@ namespace MLNetContextual;
 /// Mirror-BERT's InfoNCE loss (the reference uses pytorch-metric-learning's <c>NTXentLoss</c> with cosine similarity):
 /// for 2B views where view i and view i ± B are the two copies of one string,
 /// ℓ_i = −log( exp(cos(z_i, z_p)/τ) / Σ_{k ≠ i} exp(cos(z_i, z_k)/τ) ), p the twin of i, averaged over all 2B views.
-/// Each view's denominator holds its twin and the 2B − 2 other views of the batch as negatives.
+/// Each view's denominator holds its twin and the 2B − 2 other views of the batch as negatives (a string that occurs twice
+/// in a batch is its own negative there, as in the reference, whose labels are batch positions).
 /// </summary>
 internal static class MirrorBertLoss
 {
