@@ -1,5 +1,6 @@
 // usage: MLNetContextual.FreshProcess <model.zip> <input.txt: one text per line> <output column> <result.txt> [native-libraries.txt]
-// Loads the zip in a new process (no registration call, no model files), transforms a "Text" column, writes the
+// Loads the zip in a new process (no registration call, no model files), transforms a "Text" column (a line
+// "context<TAB>question" fills "Text" and "Context" with the first part and "Question" with the second), writes the
 // output column's floats one row per line ("R" format, so values round-trip exactly); a scalar Single column gives one
 // value per line. With a fifth argument, also writes the native libraries mapped into the process when it is done
 // (from /proc/self/maps on Linux), one path per line, so a test can tell what was loaded (libtorch or not).
@@ -9,7 +10,7 @@ using Microsoft.ML.Data;
 
 var ml = new MLContext();
 var model = ml.Model.Load(args[0], out _);
-var texts = File.ReadAllLines(args[1]).Select(t => new Row { Text = t });
+var texts = File.ReadAllLines(args[1]).Select(line => line.Split('\t', 2)).Select(p => new Row { Text = p[0], Context = p[0], Question = p.Length > 1 ? p[1] : "" });
 var output = model.Transform(ml.Data.LoadFromEnumerable(texts));
 var column = output.Schema[args[2]];
 using (var cursor = output.GetRowCursor([column]))
@@ -49,4 +50,6 @@ return 0;
 internal sealed class Row
 {
     public string Text { get; set; }
+    public string Context { get; set; }
+    public string Question { get; set; }
 }

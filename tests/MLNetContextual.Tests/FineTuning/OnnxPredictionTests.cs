@@ -342,4 +342,26 @@ public class OnnxPredictionTests
             Assert.Equal(onnx[i].Scores, reloaded[i].Scores);
         }
     }
+
+    [Fact]
+    public void SavedQuestionAnswer_LoadsAndAnswersInAProcessThatNeverLoadsLibtorch()
+    {
+        var ml = new MLContext(seed: 1);
+        using var model = ml.MulticlassClassification.Trainers.ContextualQuestionAnswer(QuestionAnswerTests.Options(epochs: 2))
+            .Fit(ml.Data.LoadFromEnumerable(ToyData.Qa(24)));
+        var test = ToyData.Qa(6, seed: 5).Select(r => (r.Context, r.Question)).Append(("", "what is the key ?")).ToArray();
+        var expected = new ContextualQuestionAnswerTransformer.QaAnswer[test.Length];
+        model.Predict(test, expected, torch: false);
+        using var dir = new TempFolder();
+        ml.Model.Save(model, ml.Data.LoadFromEnumerable(ToyData.Qa(2)).Schema, dir.File("qa.zip"));
+
+        var actual = FreshProcess.Transform(dir.File("qa.zip"), test.Select(t => $"{t.Item1}\t{t.Item2}"), "Score", out var libraries);
+        Assert.Equal(test.Length, actual.Length);
+        for (int i = 0; i < test.Length; i++)
+            AssertClose([expected[i].Scores], [actual[i]], 1e-6f, $"question {i} in a fresh process");
+        Assert.Contains(libraries, l => l.Contains("onnxruntime", StringComparison.Ordinal));
+        if (OperatingSystem.IsLinux())
+            Assert.DoesNotContain(libraries, l => Path.GetFileName(l).StartsWith("libtorch", StringComparison.Ordinal)
+                || Path.GetFileName(l).StartsWith("libLibTorchSharp", StringComparison.Ordinal) || Path.GetFileName(l).StartsWith("libc10", StringComparison.Ordinal));
+    }
 }

@@ -25,6 +25,6 @@ public static class FreshProcess
         Assert.True(process.ExitCode == 0, $"fresh process failed ({process.ExitCode}): {stderr}");
         nativeLibraries = File.ReadAllLines(dir.File("libraries.txt"));
         return File.ReadAllLines(dir.File("out.txt"))
-            .Select(l => l.Split(' ').Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray()).ToArray();
+            .Select(l => l.Length == 0 ? [] : l.Split(' ').Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray()).ToArray();
     }
 }
