@@ -4,7 +4,10 @@ namespace MLNetContextual;
 /// Options of <c>ml.Transforms.Text.LearnMirrorBert</c>: the starting encoder, Mirror-BERT's two augmentations (a masked
 /// character span and dropout), the InfoNCE loss and the training. Defaults are the reference's sentence recipe
 /// (cambridgeltl/mirror-bert, <c>mirror_scripts/mirror_sentence_bert.sh</c>): batch 200, one epoch, AdamW at lr 2e-5 with
-/// weight decay 0.01, temperature 0.04, span 5, 50 tokens, mean pooling.
+/// weight decay 0.01, temperature 0.04, span 5, 50 tokens, mean pooling. Its word script (<c>mirror_word_bert.sh</c>) is
+/// Temperature 0.2, MaskSpanLength 0, Pooling Cls, MaxTokens 25, Epochs 2. Dropout is the encoder's own
+/// (<see cref="BertConfig.HiddenDropoutProb"/>, <see cref="BertConfig.AttentionProbsDropoutProb"/>: 0.1 for MiniLM and
+/// BERT-base, the reference's <c>dropout_rate</c>).
 /// </summary>
 public sealed class MirrorBertOptions
 {
