@@ -122,6 +122,8 @@ public class MirrorBertTests
     {
         var rows = Rows(Sentences.Concat([null, "", "   "]));
         var ml = new MLContext(seed: 1);
+        var messages = new List<string>();
+        ml.Log += (_, e) => { lock (messages) messages.Add(e.Message); };
         var invalid = ml.Data.LoadFromEnumerable(new[] { new NumberRow { Text = 1 } });
         var (model, zip) = EstimatorChecks.RoundTrip<TextRow, VectorRow>(ml.Transforms.Text.LearnMirrorBert("Features", "Text", Options()),
             rows, invalid, predictionTolerance: 1e-5f, ml);
@@ -129,6 +131,8 @@ public class MirrorBertTests
         Assert.Equal(3, mirror.Summary.SkippedRows);
         Assert.Equal(Sentences.Length, mirror.Summary.Rows);
         Assert.Equal("written from the configuration", mirror.Summary.OnnxGraph);
+        lock (messages)
+            Assert.Contains(messages, m => m.Contains("Mirror-BERT: 3 of 19 rows have null, empty or white-space text in column 'Text'; they are not trained on.", StringComparison.Ordinal));
 
         var loaded = (MirrorBertTransformer)new MLContext().Model.Load(zip, out _);
         Assert.Equal(mirror.Summary.StepLosses, loaded.Summary.StepLosses);
