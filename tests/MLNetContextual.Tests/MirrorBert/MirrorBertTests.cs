@@ -142,10 +142,10 @@ public class MirrorBertTests
     }
 
     [Fact]
-    public void OnnxEncoder_GivesTheTorchSharpModelsVectors_BothGraphPaths()
+    public void OnnxEncoder_GivesTheTorchSharpModelsVectors_EveryStartingPoint()
     {
         // Path 1: an untrained BERT, its graph written from the configuration. Path 2: a BERT imported from an ONNX file,
-        // the trained weights written back into that graph.
+        // the trained weights written back into that graph. Path 3 below.
         var bert = Bert();
         using var folder = new TempFolder();
         string onnxPath = folder.File("tiny.onnx"), vocabPath = folder.File("vocab.txt");
@@ -155,9 +155,17 @@ public class MirrorBertTests
         using (var source = bert.CreateModel().Model)
             File.WriteAllBytes(onnxPath, BertOnnxWriter.Write(source.Config, FineTunedGraphs.StateDict(source)).Model.ToBytes());
         var fromOnnx = BertCheckpoint.FromOnnx(ContextualEncoder.FromOnnx(onnxPath, vocabPath, lowerCase: true, maxPositions: 64));
+        // Path 3: a Hugging Face folder (config.json + weights + vocab.txt), written from the configuration too.
+        string hfFolder = folder.File("hf");
+        Directory.CreateDirectory(hfFolder);
+        using (var source = bert.CreateModel().Model)
+            BertWeights.SaveHuggingFace(source, hfFolder);
+        File.WriteAllBytes(Path.Combine(hfFolder, "vocab.txt"), bert.ReadVocabulary());
+        var fromHuggingFace = BertCheckpoint.FromHuggingFace(hfFolder, lowerCase: true);
 
         var probe = new[] { "the cat sat on the mat", "a storm is coming over the old train station", "", "zzz qqq" };
-        foreach (var (start, how) in new[] { (bert, "written from the configuration"), (fromOnnx, "the source graph with fine-tuned weights") })
+        foreach (var (start, how) in new[] { (bert, "written from the configuration"), (fromOnnx, "the source graph with fine-tuned weights"),
+                     (fromHuggingFace, "written from the configuration") })
         {
             foreach (var pooling in new[] { ContextualPooling.Mean, ContextualPooling.Cls })
             {
