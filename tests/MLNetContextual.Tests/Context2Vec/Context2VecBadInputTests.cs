@@ -99,6 +99,12 @@ public class Context2VecBadInputTests
         Assert.Equal([3, 3, 1, 1], pieces.Select(p => p.Length));
         Assert.Equal(7, pieces.Take(3).Sum(p => p.Length));     // nothing thrown away
 
+        var ml = new MLContext(seed: 1);
+        var options = TinyContext2Vec.Options(epochs: 1);
+        options.MaxSentenceLength = 3;
+        using (var cut = ml.Transforms.Text.LearnContext2Vec(options).Fit(ml.Data.LoadFromEnumerable(TinyContext2Vec.Corpus())))
+            Assert.Equal(7, ((Context2VecEncoder)cut.Encoder).ContextVectors("the cat drinks milk every morning .").Length);
+
         var c2v = TinyContext2Vec.Encoder;
         using var session = (ITokenEncoder)c2v.Open(new ContextualTokenEmbeddingOptions { Encoder = c2v, MaxTokens = 5 });
         var encoded = session.Encode("the cat drinks milk every morning .");
@@ -131,5 +137,20 @@ public class Context2VecBadInputTests
         using var bert = ml.Transforms.Text.ApplyContextualTokenEmbedding("T", "Text", new ContextualTokenEmbeddingOptions { Encoder = ContextualEncoder.MiniLM })
             .Fit(ml.Data.LoadFromEnumerable(new[] { new TinyContext2Vec.TextRow { Text = "x" } }));
         Assert.StartsWith("Lexical substitution needs a context2vec encoder", Assert.Throws<ArgumentException>(() => bert.Substitutes("the cat", 1)).Message);
+    }
+
+    [Fact]
+    public void WeightsThatDoNotFitTheConfig_AreRejectedWhenLoaded()
+    {
+        using var module = (Context2VecModule)TinyContext2Vec.Encoder.CreateModule();
+        var weights = Context2VecWeights.FromModule(module);
+        weights.Check(TinyContext2Vec.Config(), TinyContext2Vec.Encoder.Vocabulary.Count, "here");
+        var wider = TinyContext2Vec.Config();
+        wider.MlpHiddenDim = 25;
+        var e = Assert.Throws<InvalidDataException>(() => weights.Check(wider, TinyContext2Vec.Encoder.Vocabulary.Count, "Encoder 'x' (context2vec)"));
+        Assert.Equal("Encoder 'x' (context2vec): tensor 'l3.weight' has shape [24, 32]; the config needs [25, 32].", e.Message);
+        var bytes = new MemoryStream();
+        weights.Write(bytes);
+        Assert.StartsWith("w: weights.bin holds", Assert.Throws<InvalidDataException>(() => Context2VecWeights.Read(bytes.ToArray()[..^4], weights.Entries, "w")).Message);
     }
 }
