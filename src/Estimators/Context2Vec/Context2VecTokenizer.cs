@@ -12,6 +12,8 @@ internal sealed class Context2VecTokenizer : ITextTokenizer
     private readonly ElmoTokenizer _split;
     private readonly Context2VecVocabulary _vocabulary;
 
+    /// <summary>A tokenizer over <paramref name="vocabulary"/>; null (while the vocabulary is being built): only
+    /// <see cref="Words"/> may be used.</summary>
     public Context2VecTokenizer(Context2VecVocabulary vocabulary, bool lowerCase, bool whitespaceOnly)
     {
         _vocabulary = vocabulary;

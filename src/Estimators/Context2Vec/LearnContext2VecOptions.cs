@@ -41,7 +41,9 @@ public sealed class LearnContext2VecOptions
     /// <summary>Sentences per batch; a batch holds sentences of one length, as the reference's corpus-by-length reader (<c>-b</c>, 100).</summary>
     public int BatchSize { get; set; } = 100;
 
-    /// <summary>Adam's learning rate (reference: <c>-a</c>, 0.001).</summary>
+    /// <summary>Adam's learning rate (reference: <c>-a</c>, 0.001). The model first settles on a context-free solution
+    /// (every slot predicts the unigram distribution) and leaves it after a few hundred steps; in short CPU runs 0.005
+    /// left it much sooner than 0.001 (bench/RESULTS.md, context2vec).</summary>
     public double LearningRate { get; set; } = 1e-3;
 
     /// <summary>Gradients are scaled down to this global L2 norm; null: no clipping (the reference's default; its README
