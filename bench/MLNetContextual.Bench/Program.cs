@@ -20,6 +20,7 @@ var verbs = new Dictionary<string, Func<string[], int>>(StringComparer.OrdinalIg
     ["elmo-pretrain"] = MLNetContextual.Bench.Elmo.ElmoBench.Pretrain,
     ["elmo-sst2"] = MLNetContextual.Bench.Elmo.ElmoDownstream.Sst2,
     ["elmo-wic"] = MLNetContextual.Bench.Elmo.ElmoDownstream.Wic,
+    ["c2v-train"] = MLNetContextual.Bench.Context2Vec.Context2VecBench.Train,
     ["elmo-lstm-step"] = MLNetContextual.Bench.Elmo.ElmoLstmStep.Run,
     ["topics-20ng"] = MLNetContextual.Bench.Topics.TopicModelBench.Run,
     ["cache-snippet"] = MLNetContextual.Bench.Embedding.CacheSnippetBench.Run,

@@ -150,21 +150,21 @@ internal static class ElmoDownstream
         return 0;
     }
 
-    private static SpanRow Span(string sentence, int index)
+    internal static SpanRow Span(string sentence, int index)
     {
         var tokens = sentence.Split(' ');
         int start = tokens.Take(index).Sum(t => t.Length + 1);
         return new SpanRow { Text = sentence, Start = start, Length = tokens[index].Length };
     }
 
-    private static List<float[]> Vectors(MLContext ml, ContextualWordEmbeddingEstimator estimator, List<SpanRow> rows)
+    internal static List<float[]> Vectors(MLContext ml, ContextualWordEmbeddingEstimator estimator, List<SpanRow> rows)
     {
         var data = ml.Data.LoadFromEnumerable(rows);
         using var model = estimator.Fit(data);
         return ml.Data.CreateEnumerable<VectorRow>(model.Transform(data), false).Select(r => r.Vector).ToList();
     }
 
-    private static double Accuracy(double[] cos, bool[] gold, int from, int to, double threshold)
+    internal static double Accuracy(double[] cos, bool[] gold, int from, int to, double threshold)
     {
         int right = 0;
         for (int i = from; i < to; i++)
@@ -173,7 +173,7 @@ internal static class ElmoDownstream
         return (double)right / (to - from);
     }
 
-    private static double Cosine(float[] a, float[] b)
+    internal static double Cosine(float[] a, float[] b)
     {
         double dot = 0, na = 0, nb = 0;
         for (int i = 0; i < a.Length; i++)

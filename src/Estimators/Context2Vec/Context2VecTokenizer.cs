@@ -1,0 +1,70 @@
+namespace MLNetContextual;
+
+/// <summary>
+/// The text side of context2vec: words split as <see cref="ElmoTokenizer"/> splits them (words apart from punctuation,
+/// or white space only for text that is tokenized already), lower-cased when the model is (the reference lower-cases
+/// everything), mapped to vocabulary ids (&lt;UNK&gt; for the rest). <see cref="Assemble"/> adds &lt;BOS&gt; before the
+/// words and &lt;EOS&gt; after them, each with the span (0, 0): their states are the context of a word inserted before
+/// the first word and after the last.
+/// </summary>
+internal sealed class Context2VecTokenizer : ITextTokenizer
+{
+    private readonly ElmoTokenizer _split;
+    private readonly Context2VecVocabulary _vocabulary;
+
+    /// <summary>A tokenizer over <paramref name="vocabulary"/>; null (while the vocabulary is being built): only
+    /// <see cref="Words"/> may be used.</summary>
+    public Context2VecTokenizer(Context2VecVocabulary vocabulary, bool lowerCase, bool whitespaceOnly)
+    {
+        _vocabulary = vocabulary;
+        _split = new ElmoTokenizer(whitespaceOnly);
+        LowerCase = lowerCase;
+    }
+
+    public bool LowerCase { get; }
+
+    public int SpecialTokenCount => 2;
+
+    public int PadId => Context2VecVocabulary.UnknownId;
+
+    /// <summary>The word as the vocabulary holds it.</summary>
+    public string Normalize(string word) => LowerCase ? word.ToLowerInvariant() : word;
+
+    /// <summary>The words of a text as the vocabulary holds them (training).</summary>
+    public string[] Words(string text) => _split.Split(text ?? string.Empty).Select(t => Normalize(t.Text)).ToArray();
+
+    public EncodedText Encode(string text, string secondText, int maxTokens)
+    {
+        if (secondText != null)
+            throw new NotSupportedException("context2vec encodes single texts; it has no text-pair input.");
+        if (maxTokens < SpecialTokenCount + 1)
+            throw new ArgumentOutOfRangeException(nameof(maxTokens), $"maxTokens is {maxTokens}; context2vec needs at least 3 (<BOS>, one word, <EOS>).");
+        var tokens = Split(text ?? string.Empty);
+        int kept = Math.Min(tokens.Count, maxTokens - SpecialTokenCount);
+        var e = Assemble(tokens, 0, kept);
+        return tokens.Count == kept ? e : new EncodedText(e.Ids, e.TypeIds, e.Starts, e.Lengths, e.Tokens, tokens.Count - kept);
+    }
+
+    public IReadOnlyList<EncoderToken> Split(string text) =>
+        _split.Split(text).Select(t => t with { Id = _vocabulary.Id(Normalize(t.Text)) }).ToArray();
+
+    public EncodedText Assemble(IReadOnlyList<EncoderToken> tokens, int start, int count)
+    {
+        ArgumentNullException.ThrowIfNull(tokens);
+        if (start < 0 || count < 0 || start + count > tokens.Count)
+            throw new ArgumentOutOfRangeException(nameof(count), $"Tokens {start} to {start + count} are outside the {tokens.Count} given.");
+        int n = count + 2;
+        var ids = new int[n];
+        var starts = new int[n];
+        var lengths = new int[n];
+        var strings = new string[n];
+        (ids[0], strings[0]) = (Context2VecVocabulary.BosId, Context2VecVocabulary.Bos);
+        for (int i = 0; i < count; i++)
+        {
+            var t = tokens[start + i];
+            (ids[i + 1], strings[i + 1], starts[i + 1], lengths[i + 1]) = (t.Id >= 0 ? t.Id : _vocabulary.Id(Normalize(t.Text)), t.Text, t.Start, t.Length);
+        }
+        (ids[^1], strings[^1]) = (Context2VecVocabulary.EosId, Context2VecVocabulary.Eos);
+        return new EncodedText(ids, new int[n], starts, lengths, strings, 0);
+    }
+}
