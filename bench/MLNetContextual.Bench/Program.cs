@@ -21,6 +21,7 @@ var verbs = new Dictionary<string, Func<string[], int>>(StringComparer.OrdinalIg
     ["elmo-sst2"] = MLNetContextual.Bench.Elmo.ElmoDownstream.Sst2,
     ["elmo-wic"] = MLNetContextual.Bench.Elmo.ElmoDownstream.Wic,
     ["elmo-lstm-step"] = MLNetContextual.Bench.Elmo.ElmoLstmStep.Run,
+    ["cove-train"] = MLNetContextual.Bench.Cove.CoveBench.Train,
     ["topics-20ng"] = MLNetContextual.Bench.Topics.TopicModelBench.Run,
     ["cache-snippet"] = MLNetContextual.Bench.Embedding.CacheSnippetBench.Run,
     ["soak-predict"] = MLNetContextual.Bench.Robustness.SoakPredict.Run,
