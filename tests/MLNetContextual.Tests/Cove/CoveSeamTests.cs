@@ -76,6 +76,31 @@ public class CoveSeamTests
         ((IDisposable)model).Dispose();
     }
 
+    public sealed class WordRow
+    {
+        [VectorType(TinyCove.Dim + 2 * TinyCove.Hidden)]
+        public float[] WordVector { get; set; }
+    }
+
+    [Fact]
+    public void ApplyContextualWordEmbedding_SameWordDiffersByContext_ButNotItsGloveHalf()
+    {
+        var ml = new MLContext(seed: 1);
+        var rows = new[]
+        {
+            MLNetContextual.Tests.WordEmbeddingTests.SpanRow.Of("the dog ran in the park", "dog"),
+            MLNetContextual.Tests.WordEmbeddingTests.SpanRow.Of("a small dog eats", "dog"),
+        };
+        var options = new ContextualWordEmbeddingOptions { Encoder = TinyCove.Encoder, Layers = LayerSelection.Last };
+        var (model, path) = EstimatorChecks.RoundTrip<MLNetContextual.Tests.WordEmbeddingTests.SpanRow, WordRow>(
+            ml.Transforms.Text.ApplyContextualWordEmbedding("WordVector", "Text", options: options), rows, ml: ml);
+        File.Delete(path);
+        var v = ml.Data.CreateEnumerable<WordRow>(model.Transform(ml.Data.LoadFromEnumerable(rows)), false).ToList();
+        Assert.Equal(v[0].WordVector[..TinyCove.Dim], v[1].WordVector[..TinyCove.Dim]);
+        Assert.Equal(TinyCove.Glove().GetVector("dog").ToArray(), v[0].WordVector[..TinyCove.Dim]);
+        Assert.True(CoveWeightsTests.MaxDiff(v[0].WordVector[TinyCove.Dim..], v[1].WordVector[TinyCove.Dim..]) > 1e-4, "CoVe must depend on the context");
+    }
+
     [Fact]
     public void EmbeddingGenerator_Works()
     {
