@@ -22,6 +22,7 @@ var verbs = new Dictionary<string, Func<string[], int>>(StringComparer.OrdinalIg
     ["elmo-wic"] = MLNetContextual.Bench.Elmo.ElmoDownstream.Wic,
     ["elmo-lstm-step"] = MLNetContextual.Bench.Elmo.ElmoLstmStep.Run,
     ["cove-train"] = MLNetContextual.Bench.Cove.CoveBench.Train,
+    ["cove-forward"] = MLNetContextual.Bench.Cove.CoveForwardBench.Run,
     ["topics-20ng"] = MLNetContextual.Bench.Topics.TopicModelBench.Run,
     ["cache-snippet"] = MLNetContextual.Bench.Embedding.CacheSnippetBench.Run,
     ["soak-predict"] = MLNetContextual.Bench.Robustness.SoakPredict.Run,

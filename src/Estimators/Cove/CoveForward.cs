@@ -43,12 +43,12 @@ internal sealed class CoveForward
             for (int d = 0; d < 2; d++)
             {
                 var (wih, whh, bias) = _directions[l, d];
-                for (int t = 0; t < tokens; t++)
+                // W_ih x_t for every t, row by row: each weight row is read once per text and stays in cache.
+                for (int j = 0; j < g; j++)
                 {
-                    var xt = input.Slice(t * inputSize, inputSize);
-                    var gt = gates.AsSpan(t * g, g);
-                    for (int j = 0; j < g; j++)
-                        gt[j] = TensorPrimitives.Dot(wih.AsSpan(j * inputSize, inputSize), xt) + bias[j];
+                    var row = wih.AsSpan(j * inputSize, inputSize);
+                    for (int t = 0; t < tokens; t++)
+                        gates[t * g + j] = TensorPrimitives.Dot(row, input.Slice(t * inputSize, inputSize)) + bias[j];
                 }
                 Array.Clear(state);
                 var hPrev = state.AsSpan(0, h);
