@@ -34,6 +34,7 @@ var verbs = new Dictionary<string, Func<string[], int>>(StringComparer.OrdinalIg
     ["use-transfer"] = MLNetContextual.Bench.Use.UseBench.Transfer,
     ["int8"] = MLNetContextual.Bench.Embedding.Int8Bench.Run,
     ["gpu-throughput"] = MLNetContextual.Bench.Embedding.GpuThroughput.Run,
+    ["mirror-bert"] = MLNetContextual.Bench.MirrorBert.MirrorBertBench.Run,
 };
 
 if (args.Length == 0 || !verbs.TryGetValue(args[0], out var run))

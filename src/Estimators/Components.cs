@@ -5,3 +5,4 @@ using MLNetContextual;
 [assembly: ContextualComponent("question-answer", typeof(ContextualQuestionAnswerTransformer), MaxFormatVersion = 2)]
 [assembly: ContextualComponent("contextual-topic-model", typeof(ContextualTopicModelTransformer))]
 [assembly: ContextualComponent(UniversalSentenceEncoderTransformer.ComponentId, typeof(UniversalSentenceEncoderTransformer))]
+[assembly: ContextualComponent(MirrorBertTransformer.ComponentId, typeof(MirrorBertTransformer))]
