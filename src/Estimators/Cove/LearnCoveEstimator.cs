@@ -53,7 +53,7 @@ public sealed class LearnCoveEstimator : IEstimator<ContextualEmbeddingTransform
             : new ContextualEmbeddingOptions
             {
                 Pooling = e.Pooling, Normalize = e.Normalize, LongText = e.LongText, WindowOverlap = e.WindowOverlap,
-                TokensColumnName = e.TokensColumnName, MaxTokens = e.MaxTokens, BatchSize = e.BatchSize,
+                MaxTokens = e.MaxTokens, BatchSize = e.BatchSize,
                 ReadAheadBatches = e.ReadAheadBatches, Layers = e.Layers, IntraOpThreads = e.IntraOpThreads,
                 SelfContainedZip = e.SelfContainedZip,
             };
