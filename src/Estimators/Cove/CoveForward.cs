@@ -29,53 +29,87 @@ internal sealed class CoveForward
 
     /// <summary>Runs the biLSTM over <paramref name="x"/> ([tokens × InputSize]) and writes layer l's [tokens × 2H] outputs
     /// to <paramref name="outputs"/>[l].</summary>
-    public void Run(ReadOnlySpan<float> x, int tokens, float[][] outputs)
+    public void Run(float[] x, int tokens, float[][] outputs) => Run([x], [tokens], [outputs]);
+
+    /// <summary>
+    /// Runs several texts together: <paramref name="x"/>[b] ([lengths[b] × InputSize]) → <paramref name="outputs"/>[b][l]
+    /// ([lengths[b] × 2H]). Each weight row is read once per step for all texts (the products are those of a text run
+    /// alone, in the same order, so a text's vectors do not depend on the others).
+    /// </summary>
+    public void Run(float[][] x, int[] lengths, float[][][] outputs)
     {
-        int h = HiddenSize, g = 4 * h;
-        var gates = new float[Math.Max(tokens, 1) * g];
-        var state = new float[2 * h];   // h, c
-        var step = new float[g];
-        ReadOnlySpan<float> input = x;
+        int n = x.Length, h = HiddenSize, g = 4 * h;
+        int longest = lengths.Length == 0 ? 0 : lengths.Max();
+        var gates = new float[n][];
+        var states = new float[n][];   // h, c per text
+        for (int b = 0; b < n; b++)
+        {
+            gates[b] = new float[Math.Max(lengths[b], 1) * g];
+            states[b] = new float[2 * h];
+        }
+        var step = new float[n * g];
+        var inputs = (float[][])x.Clone();
         int inputSize = InputSize;
         for (int l = 0; l < Layers; l++)
         {
-            var output = outputs[l];
             for (int d = 0; d < 2; d++)
             {
                 var (wih, whh, bias) = _directions[l, d];
-                // W_ih x_t for every t, row by row: each weight row is read once per text and stays in cache.
+                // W_ih x_t for every token of every text, row by row: each weight row is read once and stays in cache.
                 for (int j = 0; j < g; j++)
                 {
                     var row = wih.AsSpan(j * inputSize, inputSize);
-                    for (int t = 0; t < tokens; t++)
-                        gates[t * g + j] = TensorPrimitives.Dot(row, input.Slice(t * inputSize, inputSize)) + bias[j];
+                    for (int b = 0; b < n; b++)
+                    {
+                        var input = inputs[b];
+                        var gb = gates[b];
+                        for (int t = 0; t < lengths[b]; t++)
+                            gb[t * g + j] = TensorPrimitives.Dot(row, input.AsSpan(t * inputSize, inputSize)) + bias[j];
+                    }
                 }
-                Array.Clear(state);
-                var hPrev = state.AsSpan(0, h);
-                var c = state.AsSpan(h, h);
-                for (int s = 0; s < tokens; s++)
+                foreach (var st in states)
+                    Array.Clear(st);
+                for (int s = 0; s < longest; s++)
                 {
-                    int t = d == 0 ? s : tokens - 1 - s;
-                    gates.AsSpan(t * g, g).CopyTo(step);
+                    for (int b = 0; b < n; b++)
+                        if (s < lengths[b])
+                        {
+                            int t = d == 0 ? s : lengths[b] - 1 - s;
+                            gates[b].AsSpan(t * g, g).CopyTo(step.AsSpan(b * g, g));
+                        }
                     if (s > 0)
                         for (int j = 0; j < g; j++)
-                            step[j] += TensorPrimitives.Dot(whh.AsSpan(j * h, h), hPrev);
-                    var i = step.AsSpan(0, h);
-                    var f = step.AsSpan(h, h);
-                    var gg = step.AsSpan(2 * h, h);
-                    var o = step.AsSpan(3 * h, h);
-                    TensorPrimitives.Sigmoid(i, i);
-                    TensorPrimitives.Sigmoid(f, f);
-                    TensorPrimitives.Tanh(gg, gg);
-                    TensorPrimitives.Sigmoid(o, o);
-                    TensorPrimitives.Multiply(f, c, c);
-                    TensorPrimitives.MultiplyAdd(i, gg, c, c);
-                    TensorPrimitives.Tanh(c, hPrev);
-                    TensorPrimitives.Multiply(o, hPrev, hPrev);
-                    hPrev.CopyTo(output.AsSpan(t * 2 * h + d * h, h));
+                        {
+                            var row = whh.AsSpan(j * h, h);
+                            for (int b = 0; b < n; b++)
+                                if (s < lengths[b])
+                                    step[b * g + j] += TensorPrimitives.Dot(row, states[b].AsSpan(0, h));
+                        }
+                    for (int b = 0; b < n; b++)
+                    {
+                        if (s >= lengths[b])
+                            continue;
+                        int t = d == 0 ? s : lengths[b] - 1 - s;
+                        var hPrev = states[b].AsSpan(0, h);
+                        var c = states[b].AsSpan(h, h);
+                        var i = step.AsSpan(b * g, h);
+                        var f = step.AsSpan(b * g + h, h);
+                        var gg = step.AsSpan(b * g + 2 * h, h);
+                        var o = step.AsSpan(b * g + 3 * h, h);
+                        TensorPrimitives.Sigmoid(i, i);
+                        TensorPrimitives.Sigmoid(f, f);
+                        TensorPrimitives.Tanh(gg, gg);
+                        TensorPrimitives.Sigmoid(o, o);
+                        TensorPrimitives.Multiply(f, c, c);
+                        TensorPrimitives.MultiplyAdd(i, gg, c, c);
+                        TensorPrimitives.Tanh(c, hPrev);
+                        TensorPrimitives.Multiply(o, hPrev, hPrev);
+                        hPrev.CopyTo(outputs[b][l].AsSpan(t * 2 * h + d * h, h));
+                    }
                 }
             }
-            input = output.AsSpan(0, tokens * 2 * h);
+            for (int b = 0; b < n; b++)
+                inputs[b] = outputs[b][l];
             inputSize = 2 * h;
         }
     }

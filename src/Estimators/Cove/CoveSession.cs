@@ -2,11 +2,14 @@ namespace MLNetContextual;
 
 /// <summary>
 /// Runs a <see cref="CoveEncoder"/> for the transforms in plain managed code (<see cref="CoveForward"/>), so applying
-/// CoVe needs no libtorch. Each text is run alone from zero states (its vectors never depend on the batch); texts of a
-/// batch are spread over <see cref="EncoderOptions.IntraOpThreads"/> threads (null: one per processor).
+/// CoVe needs no libtorch. Each text starts from zero states and gets the products it would get alone (its vectors never
+/// depend on the batch); texts of similar length run in groups of 16, each weight row read once per step for the group,
+/// and groups are spread over <see cref="EncoderOptions.IntraOpThreads"/> threads (null: one per processor).
 /// </summary>
 internal sealed class CoveSession : ITokenEncoder
 {
+    private const int TextsPerGroup = 16;
+
     private readonly CoveEncoder _encoder;
     private readonly CoveTokenizer _tokenizer;
     private readonly CoveForward _forward;
@@ -43,49 +46,71 @@ internal sealed class CoveSession : ITokenEncoder
         foreach (int l in layers)
             if ((uint)l >= (uint)LayerCount)
                 throw new ArgumentOutOfRangeException(nameof(layers), $"Layer {l} is out of range: encoder '{_encoder.Name}' has {LayerCount}.");
-        if (texts.Count <= 1 || _threads == 1)
-        {
-            for (int i = 0; i < texts.Count; i++)
-                use(i, States(texts[i], layers));
-            return;
-        }
+        // Texts of similar length run together (each weight row is read once per step for the group); groups are spread
+        // over the threads. A text's vectors are those it gets alone.
+        var order = Enumerable.Range(0, texts.Count).OrderBy(i => texts[i].Length).ToArray();
+        int groups = (order.Length + TextsPerGroup - 1) / TextsPerGroup;
         var states = new TokenStates[texts.Count];
-        Parallel.For(0, texts.Count, new ParallelOptions { MaxDegreeOfParallelism = _threads }, i => states[i] = States(texts[i], layers));
+        void RunGroup(int k)
+        {
+            var rows = order.Skip(k * TextsPerGroup).Take(TextsPerGroup).ToArray();
+            var result = States(rows.Select(i => texts[i]).ToArray(), layers);
+            for (int r = 0; r < rows.Length; r++)
+                states[rows[r]] = result[r];
+        }
+        if (groups <= 1 || _threads == 1)
+            for (int k = 0; k < groups; k++)
+                RunGroup(k);
+        else
+            Parallel.For(0, groups, new ParallelOptions { MaxDegreeOfParallelism = _threads }, RunGroup);
         for (int i = 0; i < texts.Count; i++)
             use(i, states[i]);
     }
 
-    /// <summary>The requested layers of one text: [GloVe; 0], [GloVe; h_1], …, [GloVe; h_L] (or h_1 … h_L without GloVe).</summary>
-    private TokenStates States(EncodedText text, IReadOnlyList<int> layers)
+    /// <summary>The requested layers of each text: [GloVe; 0], [GloVe; h_1], …, [GloVe; h_L] (or h_1 … h_L without GloVe).</summary>
+    private TokenStates[] States(EncodedText[] texts, IReadOnlyList<int> layers)
     {
-        int n = text.Length, d = _forward.InputSize, h2 = 2 * _forward.HiddenSize, dim = Dimension;
+        int d = _forward.InputSize, h2 = 2 * _forward.HiddenSize, dim = Dimension;
         var glove = _encoder.Glove;
-        var x = new float[n * d];
-        for (int t = 0; t < n; t++)
-            if (text.Ids[t] >= 0)
-                glove.Row(text.Ids[t]).CopyTo(x.AsSpan(t * d, d));
-        var hidden = new float[_forward.Layers][];
-        for (int l = 0; l < hidden.Length; l++)
-            hidden[l] = new float[n * h2];
-        _forward.Run(x, n, hidden);
-        var data = new float[layers.Count * n * dim];
-        for (int k = 0; k < layers.Count; k++)
+        var x = new float[texts.Length][];
+        var lengths = new int[texts.Length];
+        var hidden = new float[texts.Length][][];
+        for (int b = 0; b < texts.Length; b++)
         {
-            int layer = layers[k];
+            int n = lengths[b] = texts[b].Length;
+            x[b] = new float[n * d];
             for (int t = 0; t < n; t++)
-            {
-                var row = data.AsSpan((k * n + t) * dim, dim);
-                if (_encoder.IncludeGlove)
-                {
-                    x.AsSpan(t * d, d).CopyTo(row);
-                    if (layer > 0)
-                        hidden[layer - 1].AsSpan(t * h2, h2).CopyTo(row[d..]);
-                }
-                else
-                    hidden[layer].AsSpan(t * h2, h2).CopyTo(row);
-            }
+                if (texts[b].Ids[t] >= 0)
+                    glove.Row(texts[b].Ids[t]).CopyTo(x[b].AsSpan(t * d, d));
+            hidden[b] = new float[_forward.Layers][];
+            for (int l = 0; l < _forward.Layers; l++)
+                hidden[b][l] = new float[n * h2];
         }
-        return new TokenStates.Dense(data, layers.Count, n, dim);
+        _forward.Run(x, lengths, hidden);
+        var result = new TokenStates[texts.Length];
+        for (int b = 0; b < texts.Length; b++)
+        {
+            int n = lengths[b];
+            var data = new float[layers.Count * n * dim];
+            for (int k = 0; k < layers.Count; k++)
+            {
+                int layer = layers[k];
+                for (int t = 0; t < n; t++)
+                {
+                    var row = data.AsSpan((k * n + t) * dim, dim);
+                    if (_encoder.IncludeGlove)
+                    {
+                        x[b].AsSpan(t * d, d).CopyTo(row);
+                        if (layer > 0)
+                            hidden[b][layer - 1].AsSpan(t * h2, h2).CopyTo(row[d..]);
+                    }
+                    else
+                        hidden[b][layer].AsSpan(t * h2, h2).CopyTo(row);
+                }
+            }
+            result[b] = new TokenStates.Dense(data, layers.Count, n, dim);
+        }
+        return result;
     }
 
     public void Dispose() { }

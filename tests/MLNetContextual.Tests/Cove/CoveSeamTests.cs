@@ -111,6 +111,21 @@ public class CoveSeamTests
     }
 
     [Fact]
+    public void Session_ARowsVectorsDoNotDependOnItsBatch()
+    {
+        using var session = (ITokenEncoder)TinyCove.Encoder.Open(new EncoderOptions { Encoder = TinyCove.Encoder, IntraOpThreads = 2 });
+        var texts = Enumerable.Range(0, 40).Select(i => session.Encode(string.Join(" ", TinyCove.Words.Skip(i % 7).Take(1 + i % 13)))).ToArray();
+        var together = new float[texts.Length][];
+        session.Run(texts, [0, 1, 2], (i, s) => together[i] = s.Layer(2).ToArray());
+        for (int i = 0; i < texts.Length; i += 7)
+        {
+            float[] alone = null;
+            session.Run([texts[i]], [2], (_, s) => alone = s.Layer(0).ToArray());
+            Assert.Equal(alone, together[i]);     // bit for bit
+        }
+    }
+
+    [Fact]
     public void LongText_IsTruncatedToMaxTokens()
     {
         var text = string.Join(" ", Enumerable.Repeat("the dog ran in the street .", 400));
