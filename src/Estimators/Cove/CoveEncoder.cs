@@ -18,7 +18,8 @@ namespace MLNetContextual;
 /// reference's <c>residual_embeddings=True</c>) there are L + 1 layers of d + 2H values: layer 0 is [GloVe(w); 0],
 /// layer l is [GloVe(w); h_l(w)], so the last layer (<see cref="LayerSelection.Last"/>) is [GloVe(w); CoVe(w)] and layer 0
 /// is GloVe alone (zero-padded). Without it there are L layers of 2H values, h_1 … h_L (h_L is the reference's default
-/// output; h_1 is what its <c>layer0=True</c> adds).</para>
+/// output; h_1 is what its <c>layer0=True</c> adds). <see cref="WithLayout"/> with <c>concatenateLayers</c> gives the
+/// reference's concatenation instead: one layer [GloVe; h_1; …; h_L].</para>
 /// <para>Words are looked up in GloVe (lower-cased with <see cref="LowerCase"/>); words GloVe lacks get its zero vector,
 /// as the reference recommends. The GloVe table given is saved in the zip with the LSTM: pass only the words you need
 /// (the 840B table has 2.2M × 300 floats).</para>
@@ -30,7 +31,7 @@ public sealed class CoveEncoder : TrainableTokenEncoder
 
     private CoveForward _forward;
 
-    internal CoveEncoder(string name, StaticEmbeddings glove, CoveWeights weights, bool lowerCase, bool includeGlove)
+    internal CoveEncoder(string name, StaticEmbeddings glove, CoveWeights weights, bool lowerCase, bool includeGlove, bool concatenateLayers = false)
     {
         ArgumentNullException.ThrowIfNull(glove);
         if (glove.Dimension != weights.InputSize)
@@ -40,6 +41,7 @@ public sealed class CoveEncoder : TrainableTokenEncoder
         Weights = weights;
         LowerCase = lowerCase;
         IncludeGlove = includeGlove;
+        ConcatenateLayers = concatenateLayers;
         Tokenizer = new CoveTokenizer(glove, lowerCase);
     }
 
@@ -61,17 +63,23 @@ public sealed class CoveEncoder : TrainableTokenEncoder
     /// <summary>Whether every layer starts with the word's GloVe vector ([GloVe; h_l]); see the remarks.</summary>
     public bool IncludeGlove { get; }
 
+    /// <summary>Whether the encoder has one layer holding everything side by side, [GloVe(w); h_1(w); …; h_L(w)] (GloVe
+    /// only with <see cref="IncludeGlove"/>): the reference's <c>MTLSTM(layer0=True, residual_embeddings=…)</c> output.</summary>
+    public bool ConcatenateLayers { get; }
+
     /// <summary>Units per direction (H; published: 300).</summary>
     public int HiddenSize => Weights.HiddenSize;
 
     /// <summary>biLSTM layers (published: 2).</summary>
     public int LstmLayers => Weights.Layers;
 
-    /// <summary>Values per token and layer: d + 2H with <see cref="IncludeGlove"/>, else 2H.</summary>
-    public int Dimension => IncludeGlove ? Glove.Dimension + 2 * HiddenSize : 2 * HiddenSize;
+    /// <summary>Values per token and layer: d + 2H with <see cref="IncludeGlove"/>, else 2H; with
+    /// <see cref="ConcatenateLayers"/> (d if <see cref="IncludeGlove"/>) + L × 2H.</summary>
+    public int Dimension => ConcatenateLayers ? (IncludeGlove ? Glove.Dimension : 0) + LstmLayers * 2 * HiddenSize
+        : IncludeGlove ? Glove.Dimension + 2 * HiddenSize : 2 * HiddenSize;
 
-    /// <summary>Layers per token: L + 1 with <see cref="IncludeGlove"/> (layer 0: GloVe), else L.</summary>
-    public int LayerCount => IncludeGlove ? LstmLayers + 1 : LstmLayers;
+    /// <summary>Layers per token: L + 1 with <see cref="IncludeGlove"/> (layer 0: GloVe), else L; 1 with <see cref="ConcatenateLayers"/>.</summary>
+    public int LayerCount => ConcatenateLayers ? 1 : IncludeGlove ? LstmLayers + 1 : LstmLayers;
 
     internal CoveWeights Weights { get; }
     internal CoveTokenizer Tokenizer { get; }
@@ -115,7 +123,14 @@ public sealed class CoveEncoder : TrainableTokenEncoder
     }
 
     /// <summary>This encoder with <see cref="IncludeGlove"/> set to <paramref name="include"/>.</summary>
-    public CoveEncoder WithGlove(bool include) => include == IncludeGlove ? this : new(Name, Glove, Weights, LowerCase, include);
+    public CoveEncoder WithGlove(bool include) => WithLayout(include, ConcatenateLayers);
+
+    /// <summary>This encoder with another layout of its token vectors: <paramref name="includeGlove"/> as
+    /// <see cref="IncludeGlove"/>, <paramref name="concatenateLayers"/> as <see cref="ConcatenateLayers"/> (true, true: the
+    /// reference's [GloVe; h_1; h_2], d + 4H values in one layer).</summary>
+    public CoveEncoder WithLayout(bool includeGlove, bool concatenateLayers) =>
+        includeGlove == IncludeGlove && concatenateLayers == ConcatenateLayers ? this
+            : new(Name, Glove, Weights, LowerCase, includeGlove, concatenateLayers);
 
     /// <summary>Writes the LSTM's state dict as <c>torch.save</c> does (keys of <c>nn.LSTM(d, H, L, bidirectional=True)</c>),
     /// readable by PyTorch, salesforce/cove's <c>MTLSTM</c> and <see cref="FromPyTorch"/>.</summary>
@@ -150,7 +165,7 @@ public sealed class CoveEncoder : TrainableTokenEncoder
     internal CoveLstmModule CreateLstm(double dropout)
     {
         TorchRuntime.EnsureLoaded();
-        var m = new CoveLstmModule(Glove, HiddenSize, LstmLayers, IncludeGlove, dropout);
+        var m = new CoveLstmModule(Glove, HiddenSize, LstmLayers, IncludeGlove, dropout, ConcatenateLayers);
         m.Load(Weights);
         m.eval();
         return m;
@@ -161,15 +176,15 @@ public sealed class CoveEncoder : TrainableTokenEncoder
     {
         if (module is not CoveLstmModule lstm)
             throw new ArgumentException($"A CoveEncoder takes the weights of a CoVe MT-LSTM, not of {module?.GetType().Name ?? "null"}.", nameof(module));
-        return new CoveEncoder(Name, Glove, lstm.ToWeights(Name), LowerCase, IncludeGlove);
+        return new CoveEncoder(Name, Glove, lstm.ToWeights(Name), LowerCase, IncludeGlove, ConcatenateLayers);
     }
 
-    internal sealed record Config(string Name, int InputSize, int HiddenSize, int Layers, bool LowerCase, bool IncludeGlove, int GloveWords);
+    internal sealed record Config(string Name, int InputSize, int HiddenSize, int Layers, bool LowerCase, bool IncludeGlove, int GloveWords, bool ConcatenateLayers = false);
 
     /// <inheritdoc />
     protected internal override void Save(EncoderWriter writer)
     {
-        writer.WriteConfig(new Config(Name, Glove.Dimension, HiddenSize, LstmLayers, LowerCase, IncludeGlove, Glove.Count));
+        writer.WriteConfig(new Config(Name, Glove.Dimension, HiddenSize, LstmLayers, LowerCase, IncludeGlove, Glove.Count, ConcatenateLayers));
         writer.WriteBlob(WeightsBlob, Weights.Write);
         writer.WriteBlob(GloveBlob, s =>
         {
@@ -195,7 +210,7 @@ public sealed class CoveEncoder : TrainableTokenEncoder
             if (glove.Count != c.GloveWords || glove.Dimension != c.InputSize)
                 throw new InvalidDataException($"Encoder '{c.Name}' ({KindId}): {GloveBlob} holds {glove.Count} × {glove.Dimension} vectors; its config says {c.GloveWords} × {c.InputSize}.");
             var weights = CoveWeights.Read(reader.ReadBlob(WeightsBlob), c.InputSize, c.HiddenSize, c.Layers, $"{KindId} encoder '{c.Name}' {WeightsBlob}");
-            return new CoveEncoder(c.Name, glove, weights, c.LowerCase, c.IncludeGlove);
+            return new CoveEncoder(c.Name, glove, weights, c.LowerCase, c.IncludeGlove, c.ConcatenateLayers);
         }
     }
 }

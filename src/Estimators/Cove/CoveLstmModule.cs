@@ -17,14 +17,15 @@ internal sealed class CoveLstmModule : nn.Module, ITokenEncoderModule
     private readonly ModuleList<LSTM> backward_layers;
     private readonly Dropout dropout;
     private readonly Tensor glove;        // (V + 1, d); the last row is the zero vector of unknown words
-    private readonly bool _includeGlove;
+    private readonly bool _includeGlove, _concatenate;
 
-    public CoveLstmModule(StaticEmbeddings vectors, int hiddenSize, int layers, bool includeGlove, double dropoutRate = 0) : base(nameof(CoveLstmModule))
+    public CoveLstmModule(StaticEmbeddings vectors, int hiddenSize, int layers, bool includeGlove, double dropoutRate = 0, bool concatenate = false) : base(nameof(CoveLstmModule))
     {
         InputSize = vectors.Dimension;
         Hidden = hiddenSize;
         Layers = layers;
         _includeGlove = includeGlove;
+        _concatenate = concatenate;
         forward_layers = new ModuleList<LSTM>();
         backward_layers = new ModuleList<LSTM>();
         for (int l = 0; l < layers; l++)
@@ -47,8 +48,8 @@ internal sealed class CoveLstmModule : nn.Module, ITokenEncoderModule
     public int Layers { get; }
     public int UnknownRow { get; }
 
-    public int HiddenSize => _includeGlove ? InputSize + 2 * Hidden : 2 * Hidden;
-    public int LayerCount => _includeGlove ? Layers + 1 : Layers;
+    public int HiddenSize => _concatenate ? (_includeGlove ? InputSize : 0) + Layers * 2 * Hidden : _includeGlove ? InputSize + 2 * Hidden : 2 * Hidden;
+    public int LayerCount => _concatenate ? 1 : _includeGlove ? Layers + 1 : Layers;
 
     public nn.Module AsModule() => this;
 
@@ -149,7 +150,9 @@ internal sealed class CoveLstmModule : nn.Module, ITokenEncoderModule
         var (rows, lengths) = Rows(batch.Select(e => e.Ids).ToArray());
         var (x, outputs, mask, _) = Run(rows, lengths);
         var layers = new List<Tensor>();
-        if (_includeGlove)
+        if (_concatenate)
+            layers.Add(cat((_includeGlove ? outputs.Prepend(x) : outputs).ToArray(), 2).mul(mask.unsqueeze(2)));
+        else if (_includeGlove)
         {
             layers.Add(cat([x, zeros(x.shape[0], x.shape[1], 2 * Hidden)], 2).mul(mask.unsqueeze(2)));
             layers.AddRange(outputs.Select(o => cat([x, o], 2).mul(mask.unsqueeze(2))));

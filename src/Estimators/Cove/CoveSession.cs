@@ -67,7 +67,8 @@ internal sealed class CoveSession : ITokenEncoder
             use(i, states[i]);
     }
 
-    /// <summary>The requested layers of each text: [GloVe; 0], [GloVe; h_1], …, [GloVe; h_L] (or h_1 … h_L without GloVe).</summary>
+    /// <summary>The requested layers of each text: [GloVe; 0], [GloVe; h_1], …, [GloVe; h_L] (or h_1 … h_L without GloVe;
+    /// or the one layer [GloVe; h_1; …; h_L] when concatenated).</summary>
     private TokenStates[] States(EncodedText[] texts, IReadOnlyList<int> layers)
     {
         int d = _forward.InputSize, h2 = 2 * _forward.HiddenSize, dim = Dimension;
@@ -98,7 +99,21 @@ internal sealed class CoveSession : ITokenEncoder
                 for (int t = 0; t < n; t++)
                 {
                     var row = data.AsSpan((k * n + t) * dim, dim);
-                    if (_encoder.IncludeGlove)
+                    if (_encoder.ConcatenateLayers)
+                    {
+                        int at = 0;
+                        if (_encoder.IncludeGlove)
+                        {
+                            x[b].AsSpan(t * d, d).CopyTo(row);
+                            at = d;
+                        }
+                        foreach (var h in hidden[b])
+                        {
+                            h.AsSpan(t * h2, h2).CopyTo(row[at..]);
+                            at += h2;
+                        }
+                    }
+                    else if (_encoder.IncludeGlove)
                     {
                         x[b].AsSpan(t * d, d).CopyTo(row);
                         if (layer > 0)

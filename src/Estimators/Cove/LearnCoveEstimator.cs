@@ -46,7 +46,7 @@ public sealed class LearnCoveEstimator : IEstimator<ContextualEmbeddingTransform
             new(p.English, [CoveTargetVocabulary.Bos, .. p.German.Select(vocabulary.Id), CoveTargetVocabulary.Eos]);
         var (weights, epochs) = CoveTranslationTrainer.Train(o, trainWords.Select(ToPair).ToList(), validationWords?.Select(ToPair).ToList(), vocabulary.Count);
         LastTrainingEpochs = epochs;
-        var encoder = new CoveEncoder("cove-" + o.InputColumnName, o.Glove, weights, o.LowerCase, o.IncludeGlove);
+        var encoder = new CoveEncoder("cove-" + o.InputColumnName, o.Glove, weights, o.LowerCase, o.IncludeGlove, o.ConcatenateLayers);
         var e = o.Embedding;
         var embedding = e == null
             ? new ContextualEmbeddingOptions()

@@ -105,6 +105,10 @@ public sealed class LearnCoveOptions
     /// <summary>Start every layer of the learned encoder with the GloVe vector (the paper's [GloVe; CoVe]); see <see cref="CoveEncoder"/>.</summary>
     public bool IncludeGlove { get; set; } = true;
 
+    /// <summary>Give the learned encoder one layer [GloVe; h_1; …; h_L] (the reference's <c>layer0=True</c> output) instead
+    /// of one layer per biLSTM layer; see <see cref="CoveEncoder.ConcatenateLayers"/>.</summary>
+    public bool ConcatenateLayers { get; set; }
+
     /// <summary>How the fitted transformer embeds text (default: mean over words of the last layer, [GloVe; CoVe]). Its
     /// <c>Encoder</c> is replaced by the learned one.</summary>
     public ContextualEmbeddingOptions Embedding { get; set; }

@@ -101,6 +101,24 @@ public class CoveSeamTests
         Assert.True(CoveWeightsTests.MaxDiff(v[0].WordVector[TinyCove.Dim..], v[1].WordVector[TinyCove.Dim..]) > 1e-4, "CoVe must depend on the context");
     }
 
+    public sealed class ConcatenatedRow
+    {
+        [VectorType(TinyCove.Dim + 4 * TinyCove.Hidden)]
+        public float[] Features { get; set; }
+    }
+
+    [Fact]
+    public void ConcatenatedLayout_RoundTripsThroughTheZip()
+    {
+        var ml = new MLContext(seed: 1);
+        var options = new ContextualEmbeddingOptions { Encoder = TinyCove.Encoder.WithLayout(true, true) };
+        var (model, path) = EstimatorChecks.RoundTrip<TextRow, ConcatenatedRow>(
+            ml.Transforms.Text.ApplyContextualEmbedding("Features", "Text", options), Rows, ml: ml);
+        File.Delete(path);
+        Assert.True(Assert.IsType<CoveEncoder>(((ContextualEmbeddingTransformer)model).Encoder).ConcatenateLayers);
+        ((IDisposable)model).Dispose();
+    }
+
     [Fact]
     public void EmbeddingGenerator_Works()
     {

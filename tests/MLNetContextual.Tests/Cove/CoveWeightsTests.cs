@@ -101,6 +101,41 @@ public class CoveWeightsTests
     }
 
     [Fact]
+    public void ConcatenatedLayout_IsGloveThenEveryLstmLayer_InBothRuntimes()
+    {
+        var layered = TinyCove.Encoder;
+        var concatenated = layered.WithLayout(includeGlove: true, concatenateLayers: true);
+        Assert.Equal(1, concatenated.LayerCount);
+        Assert.Equal(TinyCove.Dim + 2 * 2 * TinyCove.Hidden, concatenated.Dimension);
+        var parts = Managed(layered, Sentence, out var text);
+        var one = Managed(concatenated, Sentence, out var unused)[0];
+        int d = TinyCove.Dim, h2 = 2 * TinyCove.Hidden, dim = concatenated.Dimension;
+        for (int t = 0; t < text.Length; t++)
+        {
+            Assert.Equal(parts[0].AsSpan(t * layered.Dimension, d).ToArray(), one.AsSpan(t * dim, d).ToArray());
+            for (int l = 1; l <= 2; l++)
+                Assert.Equal(parts[l].AsSpan(t * layered.Dimension + d, h2).ToArray(), one.AsSpan(t * dim + d + (l - 1) * h2, h2).ToArray());
+        }
+        using var module = concatenated.CreateModule();
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var output = module.Encode([text]);
+        Assert.Single(output.Layers);
+        Assert.True(MaxDiff(output.Layers[0][0].contiguous().data<float>().ToArray(), one) <= 1e-5);
+        var saved = CoveEncoder.FromPyTorch(SaveTo(concatenated, out var folder), TinyCove.Glove()).WithLayout(true, true);
+        folder.Dispose();
+        Assert.Equal(one, Managed(saved, Sentence, out unused)[0]);
+    }
+
+    private static string SaveTo(CoveEncoder encoder, out TempFolder folder)
+    {
+        folder = new TempFolder();
+        string path = folder.File("w.pth");
+        encoder.SavePyTorch(path);
+        return path;
+    }
+
+    [Fact]
     public void ReverseDirection_ReadsRightToLeft()
     {
         var encoder = TinyCove.Encoder.WithGlove(false);
