@@ -15,6 +15,9 @@ internal static class SpanDecoder
     /// <param name="windows">Its windows.</param>
     /// <param name="startLogits">Per window, a logit per token position.</param>
     /// <param name="endLogits">Per window, a logit per token position.</param>
+    /// <param name="nBest">Start and end positions considered per window (the best logits of each).</param>
+    /// <param name="maxAnswerLength">The longest answer, in tokens.</param>
+    /// <param name="topK">How many answers to return.</param>
     public static (string[] Answers, float[] Scores) Decode(string context, IReadOnlyList<QaWindow> windows,
         IReadOnlyList<float[]> startLogits, IReadOnlyList<float[]> endLogits, int nBest, int maxAnswerLength, int topK)
     {

@@ -9,7 +9,7 @@ internal static class DataViewColumns
     /// <summary>Describes a column's type in ML.NET's words, for errors.</summary>
     public static string Describe(DataViewType type) => type.ToString();
 
-    /// <summary>Reads each row of <paramref name="data"/> through <paramref name="read"/> (given the cursor's getters).</summary>
+    /// <summary>Reads each row of <paramref name="data"/> through the reader <paramref name="makeReader"/> builds from the cursor (its getters).</summary>
     public static List<T> ReadAll<T>(IDataView data, IEnumerable<DataViewSchema.Column> columns, Func<DataViewRow, Func<T>> makeReader,
         CancellationToken cancel = default)
     {

@@ -44,6 +44,8 @@ internal sealed class FineTuningLoop
     }
 
     /// <summary>Trains <paramref name="model"/> on examples 0..<paramref name="count"/>−1.</summary>
+    /// <param name="model">The module whose parameters are trained (train mode for each epoch, eval mode to validate and at the end).</param>
+    /// <param name="count">How many training examples.</param>
     /// <param name="lengthOf">Tokens of an example (to batch similar lengths together).</param>
     /// <param name="batchLoss">The mean loss of a batch of example indices (a scalar tensor with gradients).</param>
     /// <param name="validate">The validation metric (higher is better), computed in eval mode; null: no validation.</param>
