@@ -7,7 +7,7 @@ namespace MLNetContextual.Bench.Embedding;
 
 /// <summary>
 /// <c>int8 [--count 10000] [--rounds 5] [--chunk 500] [--batch 32] [--threads cores] [--sts-pairs all] [--variants 0] [--alone 0]</c>:
-/// the embedded MiniLM fp32 vs quantized to int8 (<see cref="ContextualEncoder.Quantize(EncoderQuantization)"/>: per token, and per text with each text run alone) through ApplyContextualEmbedding
+/// the embedded MiniLM fp32 vs quantized to int8 (<see cref="ContextualEncoder.Quantize"/>) through ApplyContextualEmbedding
 /// (mean pooling, cache off): sentences/s on the first <c>--count</c> SST-2 train sentences, each round walking them in
 /// chunks that every model runs in turn (order rotated chunk by chunk, so load from other processes falls on all alike;
 /// median rate per chunk and median of per-chunk ratios), cosine
@@ -41,23 +41,18 @@ internal static class Int8Bench
         if (a.Int("variants", 0) != 0)
             Variants(ml, data, sentences.Length, batch, threads, Math.Max(1, rounds), chunk, fp32Bytes, a.Int("alone", 0) != 0);
 
-        var perTextEncoder = ContextualEncoder.MiniLM.Quantize(EncoderQuantization.DynamicInt8PerText);
         var fp32 = Fit(ml, data, ContextualEncoder.MiniLM, batch, threads);
         var int8 = Fit(ml, data, int8Encoder, batch, threads);
-        var perText = Fit(ml, data, perTextEncoder, batch, threads);
-        var (rates, ratios, vectors) = Interleave(data, sentences.Length, rounds, chunk, [fp32, int8, perText]);
-        var perTextRatios = rates[2].Zip(rates[0], (i, f) => i / f).ToArray();
+        var (rates, ratios, vectors) = Interleave(data, sentences.Length, rounds, chunk, [fp32, int8]);
+        var (meanCos, minCos) = Cosines(vectors[1], vectors[0]);
         Console.WriteLine();
-        Console.WriteLine($"| encoder | sentences/s, median of {rates[0].Count} chunks | harmonic mean of per-chunk rates | ÷ fp32: median of per-chunk ratios [quartiles; min–max] | mean cosine to fp32 | min cosine to fp32 |");
-        Console.WriteLine("|---|---:|---:|---:|---:|---:|");
+        Console.WriteLine($"| encoder | sentences/s, median of {rates[0].Count} chunks | harmonic mean of per-chunk rates | int8 ÷ fp32: median of per-chunk ratios [quartiles; min–max] |");
+        Console.WriteLine("|---|---:|---:|---:|");
         double Overall(List<double> r) => r.Count / r.Sum(x => 1 / x);   // equal chunks: harmonic mean of the rates
-        Console.WriteLine($"| fp32 | {EmbeddingHarness.Median(rates[0]):F1} | {Overall(rates[0]):F1} | — | 1 | 1 |");
-        foreach (var (name, k, r) in new[] { ("int8 (DynamicInt8, one scale per token)", 1, ratios), ("int8 (DynamicInt8PerText, fused kernel, one text per run)", 2, perTextRatios) })
-        {
-            var (meanCos, minCos) = Cosines(vectors[k], vectors[0]);
-            Console.WriteLine($"| {name} | {EmbeddingHarness.Median(rates[k]):F1} | {Overall(rates[k]):F1} | " +
-                              $"{EmbeddingHarness.Median(r):F3} [{Quantile(r, 0.25):F3}–{Quantile(r, 0.75):F3}; {r.Min():F3}–{r.Max():F3}] | {meanCos:F5} | {minCos:F5} |");
-        }
+        Console.WriteLine($"| fp32 | {EmbeddingHarness.Median(rates[0]):F1} | {Overall(rates[0]):F1} | — |");
+        Console.WriteLine($"| int8 (DynamicInt8) | {EmbeddingHarness.Median(rates[1]):F1} | {Overall(rates[1]):F1} | " +
+                          $"{EmbeddingHarness.Median(ratios):F3} [{Quantile(ratios, 0.25):F3}–{Quantile(ratios, 0.75):F3}; {ratios.Min():F3}–{ratios.Max():F3}] |");
+        Console.WriteLine($"int8 vs fp32 mean-pooled vectors: mean cosine {meanCos:F5}, min cosine {minCos:F5} over {sentences.Length} sentences");
         // Activations are quantized per batch: the same texts one at a time (as a PredictionEngine runs them).
         int alone = Math.Min(200, sentences.Length);
         var aloneData = ml.Data.TakeRows(data, alone);
@@ -75,18 +70,16 @@ internal static class Int8Bench
         var stsTexts = pairs.SelectMany(p => new[] { p.First, p.Second }).ToArray();
         var stsData = ml.Data.LoadFromEnumerable(stsTexts.Select(t => new TextRow { Text = t }).ToArray());
         var gold = pairs.Select(p => p.Gold).ToArray();
-        double[] spearman = new double[3];
-        ITransformer[] stsModels = [fp32, int8, perText];
-        for (int e = 0; e < 3; e++)
+        double[] spearman = new double[2];
+        for (int e = 0; e < 2; e++)
         {
             var v = new float[stsTexts.Length * EmbeddingHarness.Dimension];
-            EmbeddingHarness.ReadVectors(stsModels[e].Transform(stsData), "Features", v);
+            EmbeddingHarness.ReadVectors((e == 0 ? fp32 : int8).Transform(stsData), "Features", v);
             var scores = Enumerable.Range(0, pairs.Count).Select(i => (double)TensorPrimitives.CosineSimilarity(
                 v.AsSpan(2 * i * EmbeddingHarness.Dimension, EmbeddingHarness.Dimension), v.AsSpan((2 * i + 1) * EmbeddingHarness.Dimension, EmbeddingHarness.Dimension))).ToArray();
             spearman[e] = Correlation.Spearman(scores, gold);
         }
-        Console.WriteLine($"STS-B dev ({pairs.Count} pairs) Spearman: fp32 {spearman[0]:F5}, int8 {spearman[1]:F5}, drop {spearman[0] - spearman[1]:F5}; " +
-                          $"int8 per text {spearman[2]:F5}, drop {spearman[0] - spearman[2]:F5} (target ≤ 0.005)");
+        Console.WriteLine($"STS-B dev ({pairs.Count} pairs) Spearman: fp32 {spearman[0]:F5}, int8 {spearman[1]:F5}, drop {spearman[0] - spearman[1]:F5} (target ≤ 0.005)");
 
         // Zips: a one-row pipeline saved four ways, and loading each (a new MLContext; the first row transformed).
         Console.WriteLine();
@@ -95,8 +88,7 @@ internal static class Int8Bench
         var one = ml.Data.LoadFromEnumerable(new[] { new TextRow { Text = "a short sentence" } });
         foreach (var (name, encoder, selfContained) in new[] { ("fp32, embedded model by reference", (ContextualEncoder)ContextualEncoder.MiniLM, false),
                      ("int8, embedded model by reference (re-quantized at load)", int8Encoder, false), ("fp32, self-contained", ContextualEncoder.MiniLM, true),
-                     ("int8, self-contained (int8 graph in the zip)", int8Encoder, true),
-                     ("int8 per text, self-contained", perTextEncoder, true) })
+                     ("int8, self-contained (int8 graph in the zip)", int8Encoder, true) })
         {
             string path = Path.Combine(Path.GetTempPath(), $"mlnetctx-int8-{Guid.NewGuid():N}.zip");
             try
@@ -121,7 +113,6 @@ internal static class Int8Bench
         Console.WriteLine($"load average at end: {EmbedThroughput.LoadAverage()}");
         (fp32 as IDisposable)?.Dispose();
         (int8 as IDisposable)?.Dispose();
-        (perText as IDisposable)?.Dispose();
         return 0;
     }
 

@@ -62,12 +62,7 @@ public abstract class ContextualEncoder
     /// layer selection and is saved in the zip. Only encoders run by ONNX Runtime can be quantized
     /// (<see cref="BertOnnxEncoder"/>); the others throw <see cref="NotSupportedException"/>.
     /// </summary>
-    public ContextualEncoder Quantize() => Quantize(EncoderQuantization.DynamicInt8);
-
-    /// <summary>The same encoder quantized as <paramref name="quantization"/> says (see <see cref="Quantize()"/>).</summary>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="quantization"/> is <see cref="EncoderQuantization.None"/> or unknown.</exception>
-    /// <exception cref="NotSupportedException">The encoder is not run by ONNX Runtime.</exception>
-    public virtual ContextualEncoder Quantize(EncoderQuantization quantization) => throw new NotSupportedException(
+    public virtual ContextualEncoder Quantize() => throw new NotSupportedException(
         $"Encoder '{Name}' ({Kind}) cannot be quantized: dynamic int8 quantization rewrites ONNX graphs and this encoder is not run by ONNX Runtime. " +
         "Quantize ContextualEncoder.MiniLM or a ContextualEncoder.FromOnnx model.");
 

