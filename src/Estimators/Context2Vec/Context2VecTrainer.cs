@@ -15,7 +15,7 @@ namespace MLNetContextual;
 /// </summary>
 internal static class Context2VecTrainer
 {
-    public static (Context2VecEncoder Encoder, List<Context2VecTrainingProgress> Epochs) Train(LearnContext2VecOptions o, string name,
+    public static (Context2VecEncoder Encoder, List<Context2VecTrainingProgress> Epochs, int KeptEpoch) Train(LearnContext2VecOptions o, string name,
         IReadOnlyList<string[]> train, IReadOnlyList<string[]> validation)
     {
         o.Validate();
@@ -36,6 +36,9 @@ internal static class Context2VecTrainer
         var parameters = module.parameters().ToList();
         var optimizer = optim.Adam(parameters, o.LearningRate);
         var epochs = new List<Context2VecTrainingProgress>();
+        Context2VecWeights best = null;   // managed copy of the best epoch's weights (KeepBestEpoch with validation)
+        double bestLoss = double.PositiveInfinity;
+        int bestEpoch = 0;
         try
         {
             for (int epoch = 1; epoch <= o.Epochs; epoch++)
@@ -70,10 +73,14 @@ internal static class Context2VecTrainer
                 var report = new Context2VecTrainingProgress(epoch, count, count, lossWords > 0 ? lossSum / lossWords : double.NaN, speed, valid, true);
                 epochs.Add(report);
                 o.Progress?.Report(report);
+                if (o.KeepBestEpoch && valid is double validLoss && validLoss < bestLoss)
+                    (best, bestLoss, bestEpoch) = (Context2VecWeights.FromModule(module), validLoss, epoch);
             }
             module.eval();
-            var encoder = new Context2VecEncoder(name, o.Model, vocab, Context2VecWeights.FromModule(module), o.LowerCase, o.WhitespaceOnly);
-            return (encoder, epochs);
+            bool keepBest = best != null && bestEpoch < o.Epochs;
+            var weights = keepBest ? best : Context2VecWeights.FromModule(module);
+            var encoder = new Context2VecEncoder(name, o.Model, vocab, weights, o.LowerCase, o.WhitespaceOnly);
+            return (encoder, epochs, keepBest ? bestEpoch : o.Epochs);
         }
         finally
         {

@@ -24,6 +24,10 @@ public sealed class LearnContext2VecEstimator : IEstimator<ContextualTokenEmbedd
     /// <summary>Progress of every epoch of the last <see cref="Fit"/> (train and validation loss, words per second).</summary>
     public IReadOnlyList<Context2VecTrainingProgress> LastTrainingEpochs { get; private set; } = [];
 
+    /// <summary>The epoch whose weights the last <see cref="Fit"/> kept (1-based): the one with the lowest validation loss
+    /// under <see cref="LearnContext2VecOptions.KeepBestEpoch"/>, else the last; 0 before any Fit.</summary>
+    public int LastKeptEpoch { get; private set; }
+
     /// <inheritdoc />
     public ContextualTokenEmbeddingTransformer Fit(IDataView input)
     {
@@ -38,8 +42,9 @@ public sealed class LearnContext2VecEstimator : IEstimator<ContextualTokenEmbedd
         if (train.Count == 0)
             throw new ArgumentOutOfRangeException(nameof(input), $"Column '{o.InputColumnName}' has no words to learn from (every row is empty).");
         var validation = validColumn is { } v ? ReadWords(o.ValidationSet, v, splitter, o.CancellationToken) : null;
-        var (encoder, epochs) = Context2VecTrainer.Train(o, "context2vec-" + o.InputColumnName, train, validation);
+        var (encoder, epochs, kept) = Context2VecTrainer.Train(o, "context2vec-" + o.InputColumnName, train, validation);
         LastTrainingEpochs = epochs;
+        LastKeptEpoch = kept;
         var options = TokenOptions(o.Embedding);
         options.Encoder = encoder;
         return new ContextualTokenEmbeddingEstimator(o.OutputColumnName, o.InputColumnName, options).Fit(input);

@@ -125,6 +125,37 @@ public class Context2VecModelTests
     }
 
     [Fact]
+    public void KeepBestEpoch_KeepsTheLowestValidationLoss_NotTheLast()
+    {
+        // Validation on the training sentences reversed: the model first learns word frequencies (validation falls), then
+        // the training order, which the reversed sentences contradict (validation rises).
+        var ml = new MLContext(seed: 1);
+        var corpus = ml.Data.LoadFromEnumerable(TinyContext2Vec.Corpus());
+        var reversed = ml.Data.LoadFromEnumerable(TinyContext2Vec.Corpus()
+            .Select(r => new TinyContext2Vec.TextRow { Text = string.Join(' ', r.Text.Split(' ').Reverse()) }).ToArray());
+        (float[] Vector, LearnContext2VecEstimator Estimator) Train(bool keepBest)
+        {
+            var options = TinyContext2Vec.Options(epochs: 12);
+            options.LearningRate = 3e-2;
+            options.ValidationSet = reversed;
+            options.KeepBestEpoch = keepBest;
+            var estimator = ml.Transforms.Text.LearnContext2Vec(options);
+            using var model = estimator.Fit(corpus);
+            var c2v = (Context2VecEncoder)model.Encoder;
+            return (c2v.ContextVectors("the boy drinks milk .")[2], estimator);
+        }
+        var (best, withBest) = Train(keepBest: true);
+        var (last, withLast) = Train(keepBest: false);
+        var losses = withBest.LastTrainingEpochs.Select(e => e.ValidationLoss!.Value).ToArray();
+        int argmin = Array.IndexOf(losses, losses.Min()) + 1;
+        Assert.True(argmin < losses.Length, $"validation losses {string.Join(", ", losses.Select(l => l.ToString("F3")))}: the test needs a rise");
+        Assert.Equal(argmin, withBest.LastKeptEpoch);
+        Assert.Equal(12, withLast.LastKeptEpoch);
+        Assert.Equal(losses, withLast.LastTrainingEpochs.Select(e => e.ValidationLoss!.Value).ToArray());   // same run up to the choice
+        Assert.NotEqual(best, last);
+    }
+
+    [Fact]
     public void Training_IsRepeatableForASeed()
     {
         var ml = new MLContext(seed: 1);
