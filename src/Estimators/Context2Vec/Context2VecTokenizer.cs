@@ -33,17 +33,8 @@ internal sealed class Context2VecTokenizer : ITextTokenizer
     /// <summary>The words of a text as the vocabulary holds them (training).</summary>
     public string[] Words(string text) => _split.Split(text ?? string.Empty).Select(t => Normalize(t.Text)).ToArray();
 
-    public EncodedText Encode(string text, string secondText, int maxTokens)
-    {
-        if (secondText != null)
-            throw new NotSupportedException("context2vec encodes single texts; it has no text-pair input.");
-        if (maxTokens < SpecialTokenCount + 1)
-            throw new ArgumentOutOfRangeException(nameof(maxTokens), $"maxTokens is {maxTokens}; context2vec needs at least 3 (<BOS>, one word, <EOS>).");
-        var tokens = Split(text ?? string.Empty);
-        int kept = Math.Min(tokens.Count, maxTokens - SpecialTokenCount);
-        var e = Assemble(tokens, 0, kept);
-        return tokens.Count == kept ? e : new EncodedText(e.Ids, e.TypeIds, e.Starts, e.Lengths, e.Tokens, tokens.Count - kept);
-    }
+    public EncodedText Encode(string text, string secondText, int maxTokens) =>
+        SingleTextEncoding.Encode(this, text, secondText, maxTokens, "context2vec", "<BOS>, one word, <EOS>");
 
     public IReadOnlyList<EncoderToken> Split(string text) =>
         _split.Split(text).Select(t => t with { Id = _vocabulary.Id(Normalize(t.Text)) }).ToArray();

@@ -21,15 +21,8 @@ internal sealed class CoveTokenizer : ITextTokenizer
 
     public int PadId => -1;
 
-    public EncodedText Encode(string text, string secondText, int maxTokens)
-    {
-        if (secondText != null)
-            throw new NotSupportedException("CoVe encodes single texts; it has no text-pair input.");
-        var tokens = Split(text ?? string.Empty);
-        int kept = Math.Min(tokens.Count, maxTokens);
-        var e = Assemble(tokens, 0, kept);
-        return tokens.Count == kept ? e : new EncodedText(e.Ids, e.TypeIds, e.Starts, e.Lengths, e.Tokens, tokens.Count - kept);
-    }
+    public EncodedText Encode(string text, string secondText, int maxTokens) =>
+        SingleTextEncoding.Encode(this, text, secondText, maxTokens, "CoVe", "one word");
 
     public IReadOnlyList<EncoderToken> Split(string text) =>
         Words.Split(text).Select(t => t with { Id = _glove.IndexOf(Key(t.Text)) }).ToArray();

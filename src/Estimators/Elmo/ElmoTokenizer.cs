@@ -23,17 +23,8 @@ public sealed class ElmoTokenizer : ITextTokenizer
     public int PadId => -1;
 
     /// <inheritdoc />
-    public EncodedText Encode(string text, string secondText, int maxTokens)
-    {
-        if (secondText != null)
-            throw new NotSupportedException("ELMo encodes single texts; it has no text-pair input.");
-        if (maxTokens < SpecialTokenCount + 1)
-            throw new ArgumentOutOfRangeException(nameof(maxTokens), $"maxTokens is {maxTokens}; ELMo needs at least 3 (<S>, one word, </S>).");
-        var tokens = Split(text ?? string.Empty);
-        int kept = Math.Min(tokens.Count, maxTokens - SpecialTokenCount);
-        var e = Assemble(tokens, 0, kept);
-        return tokens.Count == kept ? e : new EncodedText(e.Ids, e.TypeIds, e.Starts, e.Lengths, e.Tokens, tokens.Count - kept);
-    }
+    public EncodedText Encode(string text, string secondText, int maxTokens) =>
+        SingleTextEncoding.Encode(this, text, secondText, maxTokens, "ELMo", "<S>, one word, </S>");
 
     /// <inheritdoc />
     public IReadOnlyList<EncoderToken> Split(string text)
