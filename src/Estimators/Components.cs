@@ -6,3 +6,4 @@ using MLNetContextual;
 [assembly: ContextualComponent("contextual-topic-model", typeof(ContextualTopicModelTransformer))]
 [assembly: ContextualComponent(UniversalSentenceEncoderTransformer.ComponentId, typeof(UniversalSentenceEncoderTransformer))]
 [assembly: ContextualComponent(MirrorBertTransformer.ComponentId, typeof(MirrorBertTransformer))]
+[assembly: ContextualComponent(CrossViewTaggerTransformer.ComponentId, typeof(CrossViewTaggerTransformer))]

@@ -2,7 +2,7 @@
 // Loads the zip in a new process (no registration call, no model files), transforms a "Text" column (a line
 // "context<TAB>question" fills "Text" and "Context" with the first part and "Question" with the second), writes the
 // output column's floats one row per line ("R" format, so values round-trip exactly); a scalar Single column gives one
-// value per line. With a fifth argument, also writes the native libraries mapped into the process when it is done
+// value per line, a Vector<String> column its strings separated by spaces. With a fifth argument, also writes the native libraries mapped into the process when it is done
 // (from /proc/self/maps on Linux), one path per line, so a test can tell what was loaded (libtorch or not).
 using System.Globalization;
 using Microsoft.ML;
@@ -24,6 +24,16 @@ using (var writer = new StreamWriter(args[3]))
         {
             scalar(ref v);
             writer.WriteLine(v.ToString("R", CultureInfo.InvariantCulture));
+        }
+    }
+    else if (column.Type is VectorDataViewType { ItemType: TextDataViewType })
+    {
+        var strings = cursor.GetGetter<VBuffer<ReadOnlyMemory<char>>>(column);
+        VBuffer<ReadOnlyMemory<char>> value = default;
+        while (cursor.MoveNext())
+        {
+            strings(ref value);
+            writer.WriteLine(string.Join(' ', value.DenseValues()));
         }
     }
     else

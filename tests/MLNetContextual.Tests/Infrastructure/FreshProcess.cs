@@ -11,7 +11,15 @@ public static class FreshProcess
 
     /// <summary>As <see cref="Transform(string, IEnumerable{string}, string)"/>, and the native libraries the process had
     /// mapped when it was done (paths).</summary>
-    public static float[][] Transform(string zipPath, IEnumerable<string> texts, string outputColumn, out string[] nativeLibraries)
+    public static float[][] Transform(string zipPath, IEnumerable<string> texts, string outputColumn, out string[] nativeLibraries) =>
+        Lines(zipPath, texts, outputColumn, out nativeLibraries)
+            .Select(l => l.Length == 0 ? [] : l.Split(' ').Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray()).ToArray();
+
+    /// <summary>A Vector&lt;String&gt; output column's strings per row, and the native libraries the process had mapped.</summary>
+    public static string[][] TransformTexts(string zipPath, IEnumerable<string> texts, string outputColumn, out string[] nativeLibraries) =>
+        Lines(zipPath, texts, outputColumn, out nativeLibraries).Select(l => l.Length == 0 ? Array.Empty<string>() : l.Split(' ')).ToArray();
+
+    private static string[] Lines(string zipPath, IEnumerable<string> texts, string outputColumn, out string[] nativeLibraries)
     {
         using var dir = new TempFolder();
         File.WriteAllLines(dir.File("in.txt"), texts);
@@ -24,7 +32,6 @@ public static class FreshProcess
         process.WaitForExit();
         Assert.True(process.ExitCode == 0, $"fresh process failed ({process.ExitCode}): {stderr}");
         nativeLibraries = File.ReadAllLines(dir.File("libraries.txt"));
-        return File.ReadAllLines(dir.File("out.txt"))
-            .Select(l => l.Length == 0 ? [] : l.Split(' ').Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray()).ToArray();
+        return File.ReadAllLines(dir.File("out.txt"));
     }
 }
