@@ -40,9 +40,9 @@ public class CrossViewSeamTests
         var output = ml.Data.CreateEnumerable<TinyCrossView.Tagged>(tagger.Transform(ml.Data.LoadFromEnumerable(rows)), false).ToArray();
         for (int i = 0; i < rows.Length; i++)
         {
-            Assert.Equal(CrossViewTokenizer.Tokens(rows[i].Text), output[i].PredictedTagsTokens);
-            Assert.Equal(output[i].PredictedTagsTokens.Length, output[i].PredictedTags.Length);
-            Assert.All(output[i].PredictedTags, t => Assert.Contains(t, tagger.Tags));
+            Assert.Equal(CrossViewTokenizer.Tokens(rows[i].Text), output[i].PredictedTagsTokens ?? []);   // ML.NET reads an empty vector as null
+            Assert.Equal(output[i].PredictedTagsTokens?.Length ?? 0, output[i].PredictedTags?.Length ?? 0);
+            Assert.All(output[i].PredictedTags ?? [], t => Assert.Contains(t, tagger.Tags));
         }
         Assert.Equal(["DET", "NOUN", "PUNCT", "VERB"], tagger.Tags);
         File.Delete(path);
@@ -58,7 +58,7 @@ public class CrossViewSeamTests
         var output = ml.Data.CreateEnumerable<VectorOutput>(model.Transform(data), false).ToArray();
         Assert.Equal(TinyCrossView.Encoder.Tag(rows[0].Tokens), output[0].Out);
         Assert.Equal(rows[0].Tokens, output[0].OutTokens);
-        Assert.Empty(output[1].Out);
+        Assert.Empty(output[1].Out ?? []);
     }
 
     public sealed class VectorRow
@@ -83,7 +83,7 @@ public class CrossViewSeamTests
         var output = ml.Data.CreateEnumerable<TokenOutput>(token.Fit(ml.Data.LoadFromEnumerable(rows)).Transform(ml.Data.LoadFromEnumerable(rows)), false).ToArray();
         Assert.Equal(["the", "dog", "saw", "a", "cat", "."], output[0].FeaturesTokens);
         Assert.Equal(6 * TinyCrossView.Encoder.Dimension, output[0].Features.Length);
-        Assert.Empty(output[2].FeaturesTokens);
+        Assert.Empty(output[2].FeaturesTokens ?? []);
         var pooled = ml.Transforms.Text.ApplyContextualEmbedding("Features", "Text", new ContextualEmbeddingOptions { Encoder = TinyCrossView.Encoder });
         var (_, pooledZip) = EstimatorChecks.RoundTrip<TinyCrossView.TextRow, PooledOutput>(pooled, rows);
         File.Delete(pooledZip);
