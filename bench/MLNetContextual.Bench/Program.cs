@@ -36,6 +36,7 @@ var verbs = new Dictionary<string, Func<string[], int>>(StringComparer.OrdinalIg
     ["int8"] = MLNetContextual.Bench.Embedding.Int8Bench.Run,
     ["gpu-throughput"] = MLNetContextual.Bench.Embedding.GpuThroughput.Run,
     ["mirror-bert"] = MLNetContextual.Bench.MirrorBert.MirrorBertBench.Run,
+    ["cvt-train"] = MLNetContextual.Bench.CrossView.CrossViewBench.Train,
 };
 
 if (args.Length == 0 || !verbs.TryGetValue(args[0], out var run))

@@ -12,7 +12,9 @@ internal static class ElmoCorpus
         public string Text { get; set; }
     }
 
-    public static IEnumerable<string> All()
+    /// <param name="includeBrown">Whether the Brown sentences are included (false for runs evaluated on brown-pos,
+    /// whose dev and test sentences brown.txt holds).</param>
+    public static IEnumerable<string> All(bool includeBrown = true)
     {
         foreach (var file in Directory.GetFiles(Datasets.File("english-corpus", "gutenberg"), "*.txt").Order(StringComparer.Ordinal))
         {
@@ -31,9 +33,10 @@ internal static class ElmoCorpus
             if (paragraph.Length > 0)
                 yield return paragraph.ToString();
         }
-        foreach (var line in File.ReadLines(Datasets.File("english-corpus", "brown", "brown.txt")))
-            if (!string.IsNullOrWhiteSpace(line))
-                yield return line;
+        if (includeBrown)
+            foreach (var line in File.ReadLines(Datasets.File("english-corpus", "brown", "brown.txt")))
+                if (!string.IsNullOrWhiteSpace(line))
+                    yield return line;
         foreach (var part in new[] { "training.jsonl", "test.jsonl" })
             foreach (var line in File.ReadLines(Datasets.File("english-corpus", "reuters", part)))
             {

@@ -220,7 +220,8 @@ internal sealed class CrossViewTrainer : IDisposable
                 cvt && cvtCount > 0 ? cvtSum / cvtCount : null, speed, accuracy, f1, true);
             epochs.Add(report);
             o.Progress?.Report(report);
-            if (o.KeepBestEpoch && (f1 ?? accuracy) is double score && score > bestScore)
+            // F1 for chunk tags (accuracy breaks ties, as when no chunk is found yet), else accuracy.
+            if (o.KeepBestEpoch && accuracy is double acc && (f1 ?? acc) + 1e-6 * acc is var score && score > bestScore)
                 (best, bestScore, bestEpoch) = (CrossViewWeights.FromModule(trainer.Module), score, epoch);
         }
         cancel.ThrowIfCancellationRequested();
