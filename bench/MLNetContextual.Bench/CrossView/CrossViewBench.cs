@@ -8,7 +8,7 @@ namespace MLNetContextual.Bench.CrossView;
 
 /// <summary>
 /// <c>cvt-train [--task conll|pos] [--labelled 1000] [--unlabelled 20000] [--unlabelled-source train|corpus]
-/// [--supervised-only] [--epochs 10] [--dev N] [--glove PATH|none] [--sizes cpu|published] [--batch 64] [--lr 0.5]
+/// [--supervised-only] [--cvt-start-epoch 1] [--epochs 10] [--dev N] [--glove PATH|none] [--sizes cpu|published] [--batch 64] [--lr 0.5]
 /// [--warmup 100] [--threads 2] [--seed 1] [--save PATH]</c>: trains a Cross-View Training tagger on a seeded random
 /// subset of --labelled sentences of the train split (CoNLL-2003 NER, IOB2: <c>conll2003/train.txt</c>; Brown POS:
 /// <c>brown-pos/train.tsv</c>), with --unlabelled sentences for the consistency loss taken from the rest of the train
@@ -51,6 +51,7 @@ internal static class CrossViewBench
         int warmup = int.Parse(Arg(args, "--warmup", "100"), CultureInfo.InvariantCulture);
         int threads = int.Parse(Arg(args, "--threads", "2"), CultureInfo.InvariantCulture);
         int seed = int.Parse(Arg(args, "--seed", "1"), CultureInfo.InvariantCulture);
+        int start = int.Parse(Arg(args, "--cvt-start-epoch", "1"), CultureInfo.InvariantCulture);
         double lr = double.Parse(Arg(args, "--lr", "0.5"), CultureInfo.InvariantCulture);
 
         var (train, dev) = task switch
@@ -71,7 +72,7 @@ internal static class CrossViewBench
             _ => throw new ArgumentException($"--unlabelled-source is '{source}'; expected train or corpus."),
         };
         Console.WriteLine($"task {task}: {labelled.Count} labelled sentences of {train.Count} ({labelled.Sum(r => r.Tags.Split(' ').Length)} tokens), " +
-            $"{(supervisedOnly ? "supervised only" : $"{unlabelled.Count} unlabelled from {source}")}, dev {dev.Count} sentences");
+            $"{(supervisedOnly ? "supervised only" : $"{unlabelled.Count} unlabelled from {source} (consistency loss from epoch {start})")}, dev {dev.Count} sentences");
 
         var ml = new MLContext(seed: 1);
         var model = sizes == "published" ? CrossViewConfig.Published : new CrossViewConfig();
@@ -86,7 +87,7 @@ internal static class CrossViewBench
         var options = new LearnCrossViewTaggerOptions
         {
             Model = model, PretrainedEmbeddings = vectors, Epochs = epochs, BatchSize = batch, LearningRate = lr, WarmupSteps = warmup,
-            NumberOfThreads = threads, Seed = seed, SupervisedOnly = supervisedOnly,
+            NumberOfThreads = threads, Seed = seed, SupervisedOnly = supervisedOnly, ConsistencyStartEpoch = start,
             UnlabelledSet = supervisedOnly ? null : ml.Data.LoadFromEnumerable(unlabelled),
             ValidationSet = ml.Data.LoadFromEnumerable(dev), ProgressInterval = 25,
             Progress = new Reporter(p => Console.WriteLine(p.EpochDone

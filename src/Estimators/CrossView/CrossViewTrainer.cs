@@ -180,7 +180,7 @@ internal sealed class CrossViewTrainer : IDisposable
                 supSum += trainer.SupervisedStep(batch);
                 supCount++;
                 sentences += batch.Length;
-                if (cvt)
+                if (cvt && epoch >= o.ConsistencyStartEpoch)
                 {
                     cancel.ThrowIfCancellationRequested();
                     var u = new CrossViewSentence[Math.Min(o.BatchSize, extra.Length)];
@@ -200,7 +200,7 @@ internal sealed class CrossViewTrainer : IDisposable
                 if ((b + 1) % o.ProgressInterval == 0 && b + 1 < batches)
                 {
                     o.Progress?.Report(new CrossViewTrainingProgress(epoch, b + 1, batches, trainer.Steps, supSum / supCount,
-                        cvt ? cvtSum / cvtCount : null, sentences / clock.Elapsed.TotalSeconds, null, null, false));
+                        cvtCount > 0 ? cvtSum / cvtCount : null, sentences / clock.Elapsed.TotalSeconds, null, null, false));
                     (supSum, supCount, cvtSum, cvtCount) = (0, 0, 0, 0);
                 }
             }
@@ -217,7 +217,7 @@ internal sealed class CrossViewTrainer : IDisposable
                     f1 = TaggingMetrics.EntityF1(gold, predicted).F1;
             }
             var report = new CrossViewTrainingProgress(epoch, batches, batches, trainer.Steps, supCount > 0 ? supSum / supCount : double.NaN,
-                cvt && cvtCount > 0 ? cvtSum / cvtCount : null, speed, accuracy, f1, true);
+                cvtCount > 0 ? cvtSum / cvtCount : null, speed, accuracy, f1, true);
             epochs.Add(report);
             o.Progress?.Report(report);
             // F1 for chunk tags (accuracy breaks ties, as when no chunk is found yet), else accuracy.

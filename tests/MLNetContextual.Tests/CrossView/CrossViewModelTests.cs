@@ -120,6 +120,22 @@ public class CrossViewModelTests
     }
 
     [Fact]
+    public void ConsistencyStartEpoch_TrainsSupervisedOnlyBeforeIt()
+    {
+        var ml = new MLContext(seed: 1);
+        var options = TinyCrossView.Options(epochs: 3);
+        options.ConsistencyStartEpoch = 3;
+        options.UnlabelledSet = ml.Data.LoadFromEnumerable(TinyCrossView.Sentences(20, 7).Select(r => new TinyCrossView.TextRow { Text = r.Text }));
+        var estimator = ml.Transforms.Text.LearnCrossViewTagger(options);
+        estimator.Fit(ml.Data.LoadFromEnumerable(TinyCrossView.Sentences(32, 5)));
+        var epochs = estimator.LastTrainingEpochs;
+        Assert.Null(epochs[0].ConsistencyLoss);
+        Assert.Null(epochs[1].ConsistencyLoss);
+        Assert.NotNull(epochs[2].ConsistencyLoss);
+        Assert.Equal([2L, 4L, 8L], epochs.Select(e => e.Step));   // epoch 3: 2 labelled + 2 unlabelled minibatches
+    }
+
+    [Fact]
     public void EntityF1_ScoresChunksAsConlleval()
     {
         string[][] gold = [["B-PER", "I-PER", "O", "B-LOC"], ["O", "B-ORG", "I-ORG", "I-ORG"]];

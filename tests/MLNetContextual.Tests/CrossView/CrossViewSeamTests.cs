@@ -127,3 +127,25 @@ public class CrossViewFreshProcessTests
                 || Path.GetFileName(l).StartsWith("libLibTorchSharp", StringComparison.Ordinal) || Path.GetFileName(l).StartsWith("libc10", StringComparison.Ordinal));
     }
 }
+
+/// <summary>The tagger's encoder as the frozen encoder of the classification trainer (its TorchSharp module through the trainable seam).</summary>
+[Collection(TorchTrainingCollection.Name)]
+public class CrossViewClassifierTests
+{
+    [Fact]
+    public void FrozenCrossViewEncoder_TrainsAClassifier_AndRoundTrips()
+    {
+        var ml = new MLContext(seed: 1);
+        var options = new ContextualTextClassificationOptions
+        {
+            Encoder = TinyCrossView.Encoder, FreezeEncoder = true, BatchSize = 8, MaxEpochs = 2, LearningRate = 1e-2, MaxTokens = 16,
+            NumberOfThreads = 1, HeadDropout = 0,
+        };
+        var trainer = ml.BinaryClassification.Trainers.ContextualTextClassification(options);
+        var (model, path) = EstimatorChecks.RoundTrip<ToyData.SentimentRow, TextClassificationTests.BinaryOutput>(trainer, ToyData.Sentiment(), ml: ml);
+        File.Delete(path);
+        var t = (ContextualTextClassificationTransformer)model;
+        Assert.IsType<CrossViewEncoder>(t.Encoder);
+        t.Dispose();
+    }
+}
