@@ -108,10 +108,11 @@ internal sealed class CrossViewTrainer : IDisposable
     {
         var result = new int[sentences.Count][];
         using var _ = no_grad();
-        for (int start = 0; start < sentences.Count; start += _o.BatchSize)
+        int size = Math.Max(64, _o.BatchSize);
+        for (int start = 0; start < sentences.Count; start += size)
         {
             using var scope = NewDisposeScope();
-            var batch = sentences.Skip(start).Take(_o.BatchSize).ToArray();
+            var batch = sentences.Skip(start).Take(size).ToArray();
             var (words, chars, lengths, positions) = Module.Inputs(batch);
             var output = Module.Run(words, chars, lengths, 0);
             var flat = output.States.reshape(-1, output.States.shape[2]).index_select(0, positions);
