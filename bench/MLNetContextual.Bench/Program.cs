@@ -34,6 +34,7 @@ var verbs = new Dictionary<string, Func<string[], int>>(StringComparer.OrdinalIg
     ["use-throughput"] = MLNetContextual.Bench.Use.UseBench.Throughput,
     ["use-transfer"] = MLNetContextual.Bench.Use.UseBench.Transfer,
     ["int8"] = MLNetContextual.Bench.Embedding.Int8Bench.Run,
+    ["onnx-profile"] = MLNetContextual.Bench.Embedding.OnnxProfileBench.Run,
     ["gpu-throughput"] = MLNetContextual.Bench.Embedding.GpuThroughput.Run,
     ["mirror-bert"] = MLNetContextual.Bench.MirrorBert.MirrorBertBench.Run,
     ["cvt-train"] = MLNetContextual.Bench.CrossView.CrossViewBench.Train,

@@ -23,9 +23,14 @@ internal sealed class PlainOrtEmbedder : IDisposable
     private readonly int[] _order;
 
     public PlainOrtEmbedder(byte[] model, int batchSize, int maxTokens, int intraOpThreads, int sortWindow = 0, bool allowSpinning = true,
-        GraphOptimizationLevel optimization = GraphOptimizationLevel.ORT_ENABLE_ALL)
+        GraphOptimizationLevel optimization = GraphOptimizationLevel.ORT_ENABLE_ALL, string profilePrefix = null)
     {
         using var options = new SessionOptions { GraphOptimizationLevel = optimization, IntraOpNumThreads = intraOpThreads };
+        if (profilePrefix != null)
+        {
+            options.EnableProfiling = true;
+            options.ProfileOutputPathPrefix = profilePrefix;
+        }
         if (!allowSpinning)
             options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
         _session = new InferenceSession(model, options);
@@ -126,6 +131,9 @@ internal sealed class PlainOrtEmbedder : IDisposable
             System.Numerics.Tensors.TensorPrimitives.Add(pooled, hidden.Slice(t * pooled.Length, pooled.Length), pooled);
         System.Numerics.Tensors.TensorPrimitives.Multiply(pooled, 1f / Math.Max(1, tokens), pooled);
     }
+
+    /// <summary>Ends ONNX Runtime's profiling (the session must have been built with a profile prefix): the JSON file's path.</summary>
+    public string EndProfiling() => _session.EndProfiling();
 
     public void Dispose()
     {

@@ -6,7 +6,7 @@ namespace MLNetContextual.Bench;
 
 /// <summary>
 /// <c>finetune-text --dataset sst2|uci|trec|sst5|mr2 [--train 2000] [--test n] [--epochs e] [--batch b] [--lr x]
-/// [--warmup r] [--llrd d] [--reinit-pooler 0|1] [--mean-pooling 0|1] [--val-fraction f] [--max-tokens n] [--threads n] [--seed 1]</c>: one
+/// [--warmup r] [--llrd d] [--reinit-pooler 0|1] [--mean-pooling 0|1] [--lp-epochs n] [--lp-lr r] [--val-fraction f] [--max-tokens n] [--threads n] [--seed 1]</c>: one
 /// point of the fine-tuning sweep (issue 14) on a leak-free split (<see cref="TextClassificationSets"/>). An option not
 /// given keeps the trainer's default. Prints one Markdown table row, prefixed <c>RESULT</c>.
 /// </summary>
@@ -29,6 +29,8 @@ internal static class TextClassificationSweep
         o.ReinitializePooler = (a.Int("--reinit-pooler") ?? (o.ReinitializePooler ? 1 : 0)) == 1;
         o.ValidationFraction = a.Double("--val-fraction") ?? o.ValidationFraction;
         o.MaxTokens = a.Int("--max-tokens") ?? o.MaxTokens;
+        o.LinearProbeEpochs = a.Int("--lp-epochs") ?? o.LinearProbeEpochs;
+        o.LinearProbeLearningRate = a.Double("--lp-lr") ?? o.LinearProbeLearningRate;
         o.MeanPooling = (a.Int("--mean-pooling") ?? (o.MeanPooling ? 1 : 0)) == 1;
 
         var ml = new MLContext(seed: seed);

@@ -45,6 +45,15 @@ public sealed class ContextualTextClassificationOptions : FineTuningOptions
     /// vector (BERT: tanh(Dense(h_[CLS]))). Implied by <see cref="LearnScalarMix"/>.</summary>
     public bool MeanPooling { get; set; }
 
+    /// <summary>Epochs of training the head alone on the encoder's features (computed once, without gradients) before the
+    /// whole model is fine-tuned: LP-FT (Kumar et al. 2022, "Fine-Tuning can Distort Pretrained Features and Underperform
+    /// Out-of-Distribution"), so that fine-tuning starts from a head that already fits instead of a random one. 0: off.
+    /// Ignored with <see cref="FreezeEncoder"/>, where the head trains alone anyway.</summary>
+    public int LinearProbeEpochs { get; set; }
+
+    /// <summary>The learning rate of the head-only epochs of <see cref="LinearProbeEpochs"/> (AdamW, constant, no weight decay).</summary>
+    public double LinearProbeLearningRate { get; set; } = 1e-3;
+
     internal override void Validate()
     {
         base.Validate();
@@ -52,6 +61,9 @@ public sealed class ContextualTextClassificationOptions : FineTuningOptions
         Check(!string.IsNullOrEmpty(Sentence1ColumnName), nameof(Sentence1ColumnName), "Sentence1ColumnName must be specified.");
         Check(!string.IsNullOrEmpty(ScoreColumnName), nameof(ScoreColumnName), "ScoreColumnName must be specified.");
         Check(!string.IsNullOrEmpty(PredictedLabelColumnName), nameof(PredictedLabelColumnName), "PredictedLabelColumnName must be specified.");
+        Check(LinearProbeEpochs >= 0, nameof(LinearProbeEpochs), $"LinearProbeEpochs is {LinearProbeEpochs}; it must be 0 (off) or more.");
+        Check(LinearProbeLearningRate > 0 && double.IsFinite(LinearProbeLearningRate), nameof(LinearProbeLearningRate),
+            $"LinearProbeLearningRate is {LinearProbeLearningRate}; it must be a positive number.");
         Check(MaxTokens >= (Sentence2ColumnName == null ? 3 : 4), nameof(MaxTokens), $"MaxTokens is {MaxTokens}; it must leave room for at least one word piece per text.");
     }
 }

@@ -104,18 +104,8 @@ public sealed class ContextualTextClassificationTrainer : IEstimator<ContextualT
         try
         {
             var encoded = train.Select(r => transformer.Encode(r.First, r.Second)).ToArray();
-            // A frozen encoder gives the same features every epoch: compute them once, then train only the head (and the mix).
-            using var features = o.FreezeEncoder ? FrozenFeatures(model, encoded, o, log) : null;
-            Tensor BatchLoss(int[] batch)
+            Tensor Loss(Tensor logits, int[] batch)
             {
-                Tensor logits;
-                if (features is null)
-                    logits = model.forward(batch.Select(i => encoded[i]).ToArray());
-                else
-                {
-                    using var index = tensor(batch.Select(i => (long)i).ToArray());
-                    logits = model.ForwardFeatures(features.index_select(0, index));
-                }
                 if (_binary)
                 {
                     using var target = tensor(batch.Select(i => (float)train[i].Label).ToArray());
@@ -123,6 +113,17 @@ public sealed class ContextualTextClassificationTrainer : IEstimator<ContextualT
                 }
                 using var classTarget = tensor(batch.Select(i => (long)train[i].Label).ToArray());
                 return nn.functional.cross_entropy(logits, classTarget);
+            }
+            if (o.LinearProbeEpochs > 0 && !o.FreezeEncoder)
+                LinearProbe(model, encoded, o, seed, log, Loss);
+            // A frozen encoder gives the same features every epoch: compute them once, then train only the head (and the mix).
+            using var features = o.FreezeEncoder ? FrozenFeatures(model, encoded, o, log) : null;
+            Tensor BatchLoss(int[] batch)
+            {
+                if (features is null)
+                    return Loss(model.forward(batch.Select(i => encoded[i]).ToArray()), batch);
+                using var index = tensor(batch.Select(i => (long)i).ToArray());
+                return Loss(model.ForwardFeatures(features.index_select(0, index)), batch);
             }
             Func<double> validate = validation == null ? null : () => Accuracy(transformer, validation);
 
@@ -136,6 +137,39 @@ public sealed class ContextualTextClassificationTrainer : IEstimator<ContextualT
         {
             transformer.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>LP-FT's first stage: the head alone (and the mix) trained for <see cref="ContextualTextClassificationOptions.LinearProbeEpochs"/>
+    /// epochs on the encoder's features, computed once; the encoder's weights are not touched.</summary>
+    private void LinearProbe(SequenceClassifier model, EncodedText[] encoded, ContextualTextClassificationOptions o, int seed,
+        CatalogEnvironment.ILogChannel log, Func<Tensor, int[], Tensor> loss)
+    {
+        using var features = FrozenFeatures(model, encoded, o, log);
+        using var optimizer = optim.AdamW(model.HeadParameters(), o.LinearProbeLearningRate, weight_decay: 0);
+        var rng = new Random(seed ^ 0x1F3D);
+        var order = Enumerable.Range(0, encoded.Length).ToArray();
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        model.train();
+        for (int epoch = 1; epoch <= o.LinearProbeEpochs; epoch++)
+        {
+            rng.Shuffle(order);
+            double sum = 0;
+            int batches = 0;
+            for (int start = 0; start < order.Length; start += o.BatchSize)
+            {
+                o.CancellationToken.ThrowIfCancellationRequested();
+                var batch = order.AsSpan(start, Math.Min(o.BatchSize, order.Length - start)).ToArray();
+                using var scope = NewDisposeScope();
+                optimizer.zero_grad();
+                using var index = tensor(batch.Select(i => (long)i).ToArray());
+                var value = loss(model.ForwardFeatures(features.index_select(0, index)), batch);
+                value.backward();
+                optimizer.step();
+                sum += value.item<float>();
+                batches++;
+            }
+            log?.Info($"{TrainerName}: head-only epoch {epoch}/{o.LinearProbeEpochs} (LP-FT): loss {sum / Math.Max(1, batches):F4}, {watch.Elapsed.TotalSeconds:F1} s.");
         }
     }
 
@@ -156,7 +190,7 @@ public sealed class ContextualTextClassificationTrainer : IEstimator<ContextualT
             }
             using var sorted = cat(parts.ToArray(), 0);
             using var inverse = tensor(order.Select((row, k) => (row, k)).OrderBy(p => p.row).Select(p => (long)p.k).ToArray());
-            log?.Info($"{TrainerName}: frozen encoder run once over {encoded.Length} texts in {watch.Elapsed.TotalSeconds:F1} s; only the head trains.");
+            log?.Info($"{TrainerName}: encoder run once (frozen) over {encoded.Length} texts in {watch.Elapsed.TotalSeconds:F1} s; the head trains on these features.");
             return sorted.index_select(0, inverse);
         }
         finally

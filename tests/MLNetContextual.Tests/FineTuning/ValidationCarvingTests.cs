@@ -139,4 +139,37 @@ public class ValidationCarvingTests
         Assert.NotEqual(plain, decayed);
         Assert.All(decayed, s => Assert.True(float.IsFinite(s)));
     }
+
+    [Fact]
+    public void LinearProbeEpochs_TrainTheHeadBeforeFineTuning()
+    {
+        // Fine-tuning at a learning rate too small to move anything: whatever the model learns comes from the head-only epochs.
+        var ml = new MLContext(seed: 1);
+        var data = ml.Data.LoadFromEnumerable(ToyData.Sentiment());
+        double Accuracy(int probeEpochs)
+        {
+            var options = TextClassificationTests.Options(epochs: 1);
+            options.LearningRate = 1e-12;
+            options.LinearProbeEpochs = probeEpochs;
+            options.LinearProbeLearningRate = 5e-2;
+            options.MeanPooling = true;   // a random tiny encoder: the token mean carries more of the words than its pooler
+            using var model = ml.BinaryClassification.Trainers.ContextualTextClassification(options).Fit(data);
+            return ml.BinaryClassification.Evaluate(model.Transform(data)).Accuracy;
+        }
+        double without = Accuracy(0), with = Accuracy(40);
+        Assert.True(with >= 0.9, $"accuracy after 40 head-only epochs {with:F3} (without: {without:F3})");
+        Assert.True(with > without + 0.2, $"head-only epochs {with:F3} vs none {without:F3}");
+    }
+
+    [Fact]
+    public void LinearProbeOptions_OutOfRange_NameTheOption()
+    {
+        var ml = new MLContext(seed: 1);
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() =>
+            ml.BinaryClassification.Trainers.ContextualTextClassification(new ContextualTextClassificationOptions { LinearProbeEpochs = -1 }));
+        Assert.Equal("LinearProbeEpochs", e.ParamName);
+        var r = Assert.Throws<ArgumentOutOfRangeException>(() =>
+            ml.BinaryClassification.Trainers.ContextualTextClassification(new ContextualTextClassificationOptions { LinearProbeLearningRate = double.NaN }));
+        Assert.Equal("LinearProbeLearningRate", r.ParamName);
+    }
 }

@@ -45,6 +45,10 @@ internal sealed class SequenceClassifier : nn.Module<IReadOnlyList<EncodedText>,
     public ScalarMix Mix => scalar_mix;
     public Linear Head => classifier;
 
+    /// <summary>What trains when the encoder does not: the output layer and, with one, the scalar mix.</summary>
+    public IEnumerable<TorchSharp.Modules.Parameter> HeadParameters() =>
+        scalar_mix == null ? classifier.parameters() : classifier.parameters().Concat(scalar_mix.parameters());
+
     /// <summary>A batch of tokenized texts → (B, outputs) logits.</summary>
     public override Tensor forward(IReadOnlyList<EncodedText> batch)
     {
@@ -68,13 +72,11 @@ internal sealed class SequenceClassifier : nn.Module<IReadOnlyList<EncodedText>,
         return classifier.forward(dropout.forward(pooled)).MoveToOuterDisposeScope();
     }
 
-    /// <summary>With a frozen encoder: what the head reads of a batch, computed once per example — the mean over the
-    /// real tokens of every layer (B, L, H) with a mix (mean-pooling commutes with the mix: both are linear), else the one
-    /// pooled vector (B, 1, H).</summary>
+    /// <summary>What the head reads of a batch, computed once per example with the encoder in eval mode and without
+    /// gradients (a frozen encoder, or the head-only epochs before fine-tuning) — the mean over the real tokens of every
+    /// layer (B, L, H) with a mix (mean-pooling commutes with the mix: both are linear), else the one pooled vector (B, 1, H).</summary>
     public Tensor FrozenFeatures(IReadOnlyList<EncodedText> batch)
     {
-        if (!_frozen)
-            throw new InvalidOperationException("Features are cached only for a frozen encoder.");
         using var scope = NewDisposeScope();
         if (bert.training)
             bert.eval();
