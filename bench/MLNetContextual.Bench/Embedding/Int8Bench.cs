@@ -124,6 +124,7 @@ internal static class Int8Bench
         {
             ("per token, 7-bit weights (the default)", new(OnnxQuantizer.Kernel.PerToken)),
             ("per token, 8-bit weights", new(OnnxQuantizer.Kernel.PerToken, ReduceRange: false)),
+            ("per token, 7-bit, output scaling fused (com.microsoft MatMulIntegerToFloat)", new(OnnxQuantizer.Kernel.PerTokenFused)),
             ("per token, 7-bit, the first layer's feed-forward output kept float", new(OnnxQuantizer.Kernel.PerToken, KeepFirstFeedForwardOutput: true)),
             ("per tensor: standard ops (DynamicQuantizeLinear + MatMulInteger), 7-bit", new(OnnxQuantizer.Kernel.StandardOps)),
             ("per tensor: standard ops, 8-bit", new(OnnxQuantizer.Kernel.StandardOps, ReduceRange: false)),

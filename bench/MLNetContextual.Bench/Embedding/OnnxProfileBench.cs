@@ -25,6 +25,7 @@ internal static class OnnxProfileBench
         {
             ("fp32", fp32),
             ("int8 per token (the default)", OnnxQuantizer.QuantizeDynamicInt8(fp32, OnnxQuantizer.Default, out _)),
+            ("int8 per token, output scaling fused", OnnxQuantizer.QuantizeDynamicInt8(fp32, new OnnxQuantizer.Options(OnnxQuantizer.Kernel.PerTokenFused), out _)),
             ("int8 per tensor, standard ops", OnnxQuantizer.QuantizeDynamicInt8(fp32, new OnnxQuantizer.Options(OnnxQuantizer.Kernel.StandardOps), out _)),
             ("int8 per tensor, com.microsoft DynamicQuantizeMatMul", OnnxQuantizer.QuantizeDynamicInt8(fp32, new OnnxQuantizer.Options(OnnxQuantizer.Kernel.ContribOps), out _)),
         };

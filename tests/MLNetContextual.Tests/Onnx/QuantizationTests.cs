@@ -49,9 +49,10 @@ public class QuantizationTests
     [InlineData(0)]
     [InlineData(1)]
     [InlineData(2)]
+    [InlineData(3)]
     public void TinyGraph_QuantizedMatMul_ClosesToFloat_WithInt8Weights(int kernelIndex)
     {
-        var kernel = new[] { OnnxQuantizer.Kernel.PerToken, OnnxQuantizer.Kernel.StandardOps, OnnxQuantizer.Kernel.ContribOps }[kernelIndex];
+        var kernel = new[] { OnnxQuantizer.Kernel.PerToken, OnnxQuantizer.Kernel.StandardOps, OnnxQuantizer.Kernel.ContribOps, OnnxQuantizer.Kernel.PerTokenFused }[kernelIndex];
         var w = new float[] { 0.5f, -1f, 0.25f, 2f, 0.1f, -0.3f, -0.7f, 0.9f, 1.5f, 0f, -2f, 0.05f };
         var x = new float[] { 1f, 2f, -1f, 0.5f, -0.25f, 0f, 3f, 1f };
         var fp32 = TinyMatMul(w).ToBytes();
@@ -62,13 +63,34 @@ public class QuantizationTests
         var q = Assert.Single(quantized.Graph.Initializer, t => t.DataType == (int)TensorProto.Types.DataType.Int8 && t.Dims.Count == 2);
         Assert.Equal([4L, 3L], q.Dims);
         Assert.DoesNotContain(quantized.Graph.Node, n => n.OpType == "MatMul");
-        Assert.Contains(quantized.Graph.Node, n => n.OpType == (kernel == OnnxQuantizer.Kernel.ContribOps ? "DynamicQuantizeMatMul" : "MatMulInteger"));
+        Assert.Contains(quantized.Graph.Node, n => n.OpType == kernel switch
+        {
+            OnnxQuantizer.Kernel.ContribOps => "DynamicQuantizeMatMul",
+            OnnxQuantizer.Kernel.PerTokenFused => "MatMulIntegerToFloat",
+            _ => "MatMulInteger",
+        });
 
         var expected = Run(fp32, x, 2);
         var actual = Run(quantized.ToBytes(), x, 2);
         for (int i = 0; i < expected.Length; i++)
             Assert.True(Math.Abs(expected[i] - actual[i]) < 0.06f, $"Y[{i}]: float {expected[i]}, int8 {actual[i]}");
         Assert.Equal(quantized.ToBytes(), OnnxQuantizer.QuantizeDynamicInt8(fp32, new OnnxQuantizer.Options(kernel)));   // deterministic
+    }
+
+    [Fact]
+    public void TinyGraph_PerTokenFused_EqualsPerToken_AndRowsDoNotDependOnEachOther()
+    {
+        var w = new float[] { 0.5f, -1f, 0.25f, 2f, 0.1f, -0.3f, -0.7f, 0.9f, 1.5f, 0f, -2f, 0.05f };
+        var x = new float[] { 1f, 2f, -1f, 0.5f, -0.25f, 0f, 3f, 1f };
+        byte[] Quantized(OnnxQuantizer.Kernel kernel) => OnnxQuantizer.QuantizeDynamicInt8(TinyMatMul(w).ToBytes(), new OnnxQuantizer.Options(kernel));
+        var perToken = Run(Quantized(OnnxQuantizer.Kernel.PerToken), x, 2);
+        var fusedModel = Quantized(OnnxQuantizer.Kernel.PerTokenFused);
+        var fused = Run(fusedModel, x, 2);
+        for (int i = 0; i < perToken.Length; i++)
+            Assert.True(Math.Abs(perToken[i] - fused[i]) <= 1e-6f * Math.Max(1f, Math.Abs(perToken[i])), $"Y[{i}]: per token {perToken[i]}, fused {fused[i]}");
+        // Each row alone gives what it gives beside the other row: the token scale is the row's own.
+        Assert.Equal(fused[..3], Run(fusedModel, x[..4], 1));
+        Assert.Equal(fused[3..], Run(fusedModel, x[4..], 1));
     }
 
     [Fact]
