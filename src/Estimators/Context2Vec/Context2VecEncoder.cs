@@ -24,11 +24,11 @@ public sealed class Context2VecEncoder : TrainableTokenEncoder
 {
     internal const string KindId = "context2vec";
 
-    private readonly Context2VecWeights _weights;
+    private readonly StateTensors _weights;
     private readonly Lazy<Context2VecForward> _forward;
     private readonly Lazy<float[]> _unitTargets;
 
-    internal Context2VecEncoder(string name, Context2VecConfig config, Context2VecVocabulary vocabulary, Context2VecWeights weights,
+    internal Context2VecEncoder(string name, Context2VecConfig config, Context2VecVocabulary vocabulary, StateTensors weights,
         bool lowerCase, bool whitespaceOnly)
     {
         config.Validate();
@@ -39,7 +39,7 @@ public sealed class Context2VecEncoder : TrainableTokenEncoder
         LowerCase = lowerCase;
         WhitespaceOnly = whitespaceOnly;
         Tokenizer = new Context2VecTokenizer(vocabulary, lowerCase, whitespaceOnly);
-        weights.Check(config, vocabulary.Count, $"Encoder '{name}' ({KindId})");
+        weights.Check(Context2VecWeights.Shapes(config, vocabulary.Count), $"Encoder '{name}' ({KindId})");
         var targets = weights["targets"];
         _forward = new(() => new Context2VecForward(Config, _weights));
         _unitTargets = new(() =>
@@ -192,7 +192,7 @@ public sealed class Context2VecEncoder : TrainableTokenEncoder
     }
 
     internal sealed record SavedConfig(string Name, bool LowerCase, bool WhitespaceOnly, int WordEmbeddingDim, int LstmHiddenDim, int MlpHiddenDim,
-        int ContextDim, int VocabularySize, Context2VecWeights.Entry[] Tensors);
+        int ContextDim, int VocabularySize, StateTensors.Entry[] Tensors);
 
     /// <inheritdoc />
     protected internal override void Save(EncoderWriter writer)

@@ -14,7 +14,7 @@ internal sealed class Context2VecForward
     private readonly float[] _l2rEmbed, _r2lEmbed, _l3w, _l3b, _l4w, _l4b;
     private readonly (float[] Wih, float[] Whh, float[] Bias) _l2r, _r2l;
 
-    public Context2VecForward(Context2VecConfig config, Context2VecWeights w)
+    public Context2VecForward(Context2VecConfig config, StateTensors w)
     {
         (_e, _h, _m, _d) = (config.WordEmbeddingDim, config.LstmHiddenDim, config.MlpHiddenDim, config.ContextDim);
         _l2rEmbed = w["l2r_embed.weight"];
@@ -24,7 +24,7 @@ internal sealed class Context2VecForward
         (_l3w, _l3b, _l4w, _l4b) = (w["l3.weight"], w["l3.bias"], w["l4.weight"], w["l4.bias"]);
     }
 
-    private static (float[], float[], float[]) Lstm(Context2VecWeights w, string name)
+    private static (float[], float[], float[]) Lstm(StateTensors w, string name)
     {
         var bias = w[name + ".bias_ih_l0"].ToArray();
         TensorPrimitives.Add(bias, w[name + ".bias_hh_l0"], bias);

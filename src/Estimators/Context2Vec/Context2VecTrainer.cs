@@ -36,7 +36,7 @@ internal static class Context2VecTrainer
         var parameters = module.parameters().ToList();
         var optimizer = optim.Adam(parameters, o.LearningRate);
         var epochs = new List<Context2VecTrainingProgress>();
-        Context2VecWeights best = null;   // managed copy of the best epoch's weights (KeepBestEpoch with validation)
+        StateTensors best = null;   // managed copy of the best epoch's weights (KeepBestEpoch with validation)
         double bestLoss = double.PositiveInfinity;
         int bestEpoch = 0;
         try

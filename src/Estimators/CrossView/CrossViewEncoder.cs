@@ -25,7 +25,7 @@ public sealed class CrossViewEncoder : TrainableTokenEncoder
 
     private readonly Lazy<CrossViewForward> _forward;
 
-    internal CrossViewEncoder(string name, CrossViewConfig config, CrossViewVocabulary vocabulary, CrossViewWeights weights)
+    internal CrossViewEncoder(string name, CrossViewConfig config, CrossViewVocabulary vocabulary, StateTensors weights)
     {
         config.Validate();
         Name = name;
@@ -62,7 +62,7 @@ public sealed class CrossViewEncoder : TrainableTokenEncoder
     public IReadOnlyList<string> Vocabulary => VocabularyInternal.Words;
 
     internal CrossViewVocabulary VocabularyInternal { get; }
-    internal CrossViewWeights Weights { get; }
+    internal StateTensors Weights { get; }
     internal CrossViewTokenizer Tokenizer { get; }
     internal CrossViewForward Forward => _forward.Value;
 
@@ -168,7 +168,7 @@ public sealed class CrossViewEncoder : TrainableTokenEncoder
         var module = new CrossViewModule(Config, VocabularyInternal);
         try
         {
-            Weights.CopyTo(module);
+            CrossViewWeights.CopyTo(Weights, module);
         }
         catch
         {
@@ -189,7 +189,7 @@ public sealed class CrossViewEncoder : TrainableTokenEncoder
 
     internal sealed record SavedConfig(string Name, int WordEmbeddingDim, int CharEmbeddingDim, int[] CharFilterWidths, int CharFilters,
         int MaxWordLength, int FirstLayerDim, int SecondLayerDim, int PredictionHiddenDim, int VocabularySize, int TagCount, int[] Characters,
-        CrossViewWeights.Entry[] Tensors);
+        StateTensors.Entry[] Tensors);
 
     /// <inheritdoc />
     protected internal override void Save(EncoderWriter writer)

@@ -19,7 +19,7 @@ internal sealed class CrossViewForward
     private readonly float[] _hw, _hb, _ow, _ob;
     private readonly int _tags;
 
-    public CrossViewForward(CrossViewConfig config, CrossViewWeights w, int tags)
+    public CrossViewForward(CrossViewConfig config, StateTensors w, int tags)
     {
         _c = config;
         _tags = tags;
@@ -43,7 +43,7 @@ internal sealed class CrossViewForward
         (_hw, _hb, _ow, _ob) = (w["primary.hidden.weight"], w["primary.hidden.bias"], w["primary.output.weight"], w["primary.output.bias"]);
     }
 
-    private static CoveForward Lstm(CrossViewWeights w, string layer, int input, int hidden)
+    private static CoveForward Lstm(StateTensors w, string layer, int input, int hidden)
     {
         var arrays = new Dictionary<string, float[]>(StringComparer.Ordinal);
         foreach (var (dir, suffix) in new[] { ("fw", ""), ("bw", "_reverse") })

@@ -160,7 +160,7 @@ internal sealed class CrossViewTrainer : IDisposable
         var random = new Random(o.Seed);
         using var trainer = new CrossViewTrainer(o, vocabulary);
         var epochs = new List<CrossViewTrainingProgress>();
-        CrossViewWeights best = null;
+        StateTensors best = null;
         double bestScore = double.NegativeInfinity;
         int bestEpoch = 0, unlabelledAt = extra.Length;
         var unlabelledOrder = Enumerable.Range(0, extra.Length).ToArray();

@@ -144,10 +144,10 @@ public class Context2VecBadInputTests
     {
         using var module = (Context2VecModule)TinyContext2Vec.Encoder.CreateModule();
         var weights = Context2VecWeights.FromModule(module);
-        weights.Check(TinyContext2Vec.Config(), TinyContext2Vec.Encoder.Vocabulary.Count, "here");
+        weights.Check(Context2VecWeights.Shapes(TinyContext2Vec.Config(), TinyContext2Vec.Encoder.Vocabulary.Count), "here");
         var wider = TinyContext2Vec.Config();
         wider.MlpHiddenDim = 25;
-        var e = Assert.Throws<InvalidDataException>(() => weights.Check(wider, TinyContext2Vec.Encoder.Vocabulary.Count, "Encoder 'x' (context2vec)"));
+        var e = Assert.Throws<InvalidDataException>(() => weights.Check(Context2VecWeights.Shapes(wider, TinyContext2Vec.Encoder.Vocabulary.Count), "Encoder 'x' (context2vec)"));
         Assert.Equal("Encoder 'x' (context2vec): tensor 'l3.weight' has shape [24, 32]; the config needs [25, 32].", e.Message);
         var bytes = new MemoryStream();
         weights.Write(bytes);
