@@ -39,23 +39,7 @@ internal sealed class Context2VecTokenizer : ITextTokenizer
     public IReadOnlyList<EncoderToken> Split(string text) =>
         _split.Split(text).Select(t => t with { Id = _vocabulary.Id(Normalize(t.Text)) }).ToArray();
 
-    public EncodedText Assemble(IReadOnlyList<EncoderToken> tokens, int start, int count)
-    {
-        ArgumentNullException.ThrowIfNull(tokens);
-        if (start < 0 || count < 0 || start + count > tokens.Count)
-            throw new ArgumentOutOfRangeException(nameof(count), $"Tokens {start} to {start + count} are outside the {tokens.Count} given.");
-        int n = count + 2;
-        var ids = new int[n];
-        var starts = new int[n];
-        var lengths = new int[n];
-        var strings = new string[n];
-        (ids[0], strings[0]) = (Context2VecVocabulary.BosId, Context2VecVocabulary.Bos);
-        for (int i = 0; i < count; i++)
-        {
-            var t = tokens[start + i];
-            (ids[i + 1], strings[i + 1], starts[i + 1], lengths[i + 1]) = (t.Id >= 0 ? t.Id : _vocabulary.Id(Normalize(t.Text)), t.Text, t.Start, t.Length);
-        }
-        (ids[^1], strings[^1]) = (Context2VecVocabulary.EosId, Context2VecVocabulary.Eos);
-        return new EncodedText(ids, new int[n], starts, lengths, strings, 0);
-    }
+    public EncodedText Assemble(IReadOnlyList<EncoderToken> tokens, int start, int count) =>
+        TokenAssembly.Between(tokens, start, count, (Context2VecVocabulary.BosId, Context2VecVocabulary.Bos), (Context2VecVocabulary.EosId, Context2VecVocabulary.Eos),
+            t => t.Id >= 0 ? t.Id : _vocabulary.Id(Normalize(t.Text)));
 }

@@ -62,24 +62,6 @@ public sealed class ElmoTokenizer : ITextTokenizer
             or System.Globalization.UnicodeCategory.SpacingCombiningMark;
 
     /// <inheritdoc />
-    public EncodedText Assemble(IReadOnlyList<EncoderToken> tokens, int start, int count)
-    {
-        ArgumentNullException.ThrowIfNull(tokens);
-        if (start < 0 || count < 0 || start + count > tokens.Count)
-            throw new ArgumentOutOfRangeException(nameof(count), $"Tokens {start} to {start + count} are outside the {tokens.Count} given.");
-        int n = count + 2;
-        var ids = new int[n];
-        Array.Fill(ids, -1);
-        var starts = new int[n];
-        var lengths = new int[n];
-        var strings = new string[n];
-        strings[0] = ElmoCharacters.BosToken;
-        for (int i = 0; i < count; i++)
-        {
-            var t = tokens[start + i];
-            (strings[i + 1], starts[i + 1], lengths[i + 1]) = (t.Text, t.Start, t.Length);
-        }
-        strings[^1] = ElmoCharacters.EosToken;
-        return new EncodedText(ids, new int[n], starts, lengths, strings, 0);
-    }
+    public EncodedText Assemble(IReadOnlyList<EncoderToken> tokens, int start, int count) =>
+        TokenAssembly.Between(tokens, start, count, (-1, ElmoCharacters.BosToken), (-1, ElmoCharacters.EosToken), _ => -1);   // ELMo reads characters, not ids
 }

@@ -36,25 +36,6 @@ public sealed class BertTokenization : ITextTokenizer
     }
 
     /// <inheritdoc />
-    public EncodedText Assemble(IReadOnlyList<EncoderToken> tokens, int start, int count)
-    {
-        ArgumentNullException.ThrowIfNull(tokens);
-        if (start < 0 || count < 0 || start + count > tokens.Count)
-            throw new ArgumentOutOfRangeException(nameof(count), $"Tokens {start} to {start + count} are outside the {tokens.Count} given.");
-        int n = count + 2;
-        var ids = new int[n];
-        var starts = new int[n];
-        var lengths = new int[n];
-        var strings = new string[n];
-        ids[0] = Tokenizer.ClsId;
-        strings[0] = "[CLS]";
-        for (int i = 0; i < count; i++)
-        {
-            var t = tokens[start + i];
-            (ids[i + 1], strings[i + 1], starts[i + 1], lengths[i + 1]) = (t.Id, t.Text, t.Start, t.Length);
-        }
-        ids[^1] = Tokenizer.SepId;
-        strings[^1] = "[SEP]";
-        return new EncodedText(ids, new int[n], starts, lengths, strings, 0);
-    }
+    public EncodedText Assemble(IReadOnlyList<EncoderToken> tokens, int start, int count) =>
+        TokenAssembly.Between(tokens, start, count, (Tokenizer.ClsId, "[CLS]"), (Tokenizer.SepId, "[SEP]"), t => t.Id);
 }
