@@ -280,9 +280,7 @@ public class OnnxPredictionTests
         var actual = FreshProcess.Transform(dir.File("model.zip"), texts, "Score", out var libraries);
         AssertClose(expected, actual, 1e-6f, "fresh process");
         Assert.Contains(libraries, l => l.Contains("onnxruntime", StringComparison.Ordinal));
-        if (OperatingSystem.IsLinux())
-            Assert.DoesNotContain(libraries, l => Path.GetFileName(l).StartsWith("libtorch", StringComparison.Ordinal)
-                || Path.GetFileName(l).StartsWith("libLibTorchSharp", StringComparison.Ordinal) || Path.GetFileName(l).StartsWith("libc10", StringComparison.Ordinal));
+        FreshProcess.AssertNoLibTorch(libraries);
     }
 
     public sealed class TextLabelRow
@@ -360,8 +358,6 @@ public class OnnxPredictionTests
         for (int i = 0; i < test.Length; i++)
             AssertClose([expected[i].Scores], [actual[i]], 1e-6f, $"question {i} in a fresh process");
         Assert.Contains(libraries, l => l.Contains("onnxruntime", StringComparison.Ordinal));
-        if (OperatingSystem.IsLinux())
-            Assert.DoesNotContain(libraries, l => Path.GetFileName(l).StartsWith("libtorch", StringComparison.Ordinal)
-                || Path.GetFileName(l).StartsWith("libLibTorchSharp", StringComparison.Ordinal) || Path.GetFileName(l).StartsWith("libc10", StringComparison.Ordinal));
+        FreshProcess.AssertNoLibTorch(libraries);
     }
 }

@@ -6,6 +6,15 @@ namespace MLNetContextual.Tests;
 /// <summary>Runs MLNetContextual.FreshProcess: loads a zip in another process and returns its output vectors.</summary>
 public static class FreshProcess
 {
+    /// <summary>Asserts (on Linux, where the process reports its mapped native libraries) that none of libtorch, libc10
+    /// or libLibTorchSharp was loaded.</summary>
+    public static void AssertNoLibTorch(string[] nativeLibraries)
+    {
+        if (OperatingSystem.IsLinux())
+            Assert.DoesNotContain(nativeLibraries, l => Path.GetFileName(l).StartsWith("libtorch", StringComparison.Ordinal)
+                || Path.GetFileName(l).StartsWith("libLibTorchSharp", StringComparison.Ordinal) || Path.GetFileName(l).StartsWith("libc10", StringComparison.Ordinal));
+    }
+
     public static float[][] Transform(string zipPath, IEnumerable<string> texts, string outputColumn) =>
         Transform(zipPath, texts, outputColumn, out _);
 

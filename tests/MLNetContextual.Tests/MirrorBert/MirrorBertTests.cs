@@ -246,9 +246,7 @@ public class MirrorBertTests
         for (int i = 0; i < texts.Length; i++)
             EstimatorChecks.AssertSame(new VectorRow { Features = expected[i] }, new VectorRow { Features = actual[i] }, 1e-6f, $"row {i} in a fresh process");
         Assert.Contains(libraries, l => l.Contains("onnxruntime", StringComparison.Ordinal));
-        if (OperatingSystem.IsLinux())
-            Assert.DoesNotContain(libraries, l => Path.GetFileName(l).StartsWith("libtorch", StringComparison.Ordinal)
-                || Path.GetFileName(l).StartsWith("libLibTorchSharp", StringComparison.Ordinal) || Path.GetFileName(l).StartsWith("libc10", StringComparison.Ordinal));
+        FreshProcess.AssertNoLibTorch(libraries);
     }
 
     [Fact]
