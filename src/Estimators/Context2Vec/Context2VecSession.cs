@@ -33,8 +33,7 @@ internal sealed class Context2VecSession : ITokenEncoder
 
     public EncodedText Assemble(IReadOnlyList<EncoderToken> tokens, int start, int count)
     {
-        if (count > MaxTokens - SpecialTokenCount)
-            throw new ArgumentOutOfRangeException(nameof(count), $"{count} tokens do not fit: at most {MaxTokens - SpecialTokenCount} besides <BOS> and <EOS>.");
+        TokenFit.Check(count, MaxTokens, SpecialTokenCount, "<BOS> and <EOS>");
         return _tokenizer.Assemble(tokens, start, count);
     }
 

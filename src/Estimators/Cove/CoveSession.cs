@@ -34,8 +34,7 @@ internal sealed class CoveSession : ITokenEncoder
     public IReadOnlyList<EncoderToken> Split(string text) => _tokenizer.Split(text);
     public EncodedText Assemble(IReadOnlyList<EncoderToken> tokens, int start, int count)
     {
-        if (count > MaxTokens)
-            throw new ArgumentOutOfRangeException(nameof(count), $"{count} tokens do not fit: at most {MaxTokens}.");
+        TokenFit.Check(count, MaxTokens, 0, null);
         return _tokenizer.Assemble(tokens, start, count);
     }
 

@@ -31,8 +31,7 @@ internal sealed class CrossViewSession : ITokenEncoder
 
     public EncodedText Assemble(IReadOnlyList<EncoderToken> tokens, int start, int count)
     {
-        if (count > MaxTokens - SpecialTokenCount)
-            throw new ArgumentOutOfRangeException(nameof(count), $"{count} tokens do not fit: at most {MaxTokens - SpecialTokenCount} besides <start> and <end>.");
+        TokenFit.Check(count, MaxTokens, SpecialTokenCount, "<start> and <end>");
         return _tokenizer.Assemble(tokens, start, count);
     }
 

@@ -38,8 +38,7 @@ internal sealed class TorchTokenSession : ITokenEncoder
     public IReadOnlyList<EncoderToken> Split(string text) => _tokenizer.Split(text);
     public EncodedText Assemble(IReadOnlyList<EncoderToken> tokens, int start, int count)
     {
-        if (count > MaxTokens - SpecialTokenCount)
-            throw new ArgumentOutOfRangeException(nameof(count), $"{count} tokens do not fit: at most {MaxTokens - SpecialTokenCount} besides the special tokens.");
+        TokenFit.Check(count, MaxTokens, SpecialTokenCount, "the special tokens");
         return _tokenizer.Assemble(tokens, start, count);
     }
 

@@ -138,8 +138,7 @@ internal sealed class OnnxBertSession : ITokenEncoder
 
     public EncodedText Assemble(IReadOnlyList<EncoderToken> tokens, int start, int count)
     {
-        if (count > MaxTokens - 2)
-            throw new ArgumentOutOfRangeException(nameof(count), $"{count} tokens do not fit: at most {MaxTokens - 2} besides [CLS] and [SEP].");
+        TokenFit.Check(count, MaxTokens, 2, "[CLS] and [SEP]");
         return _text.Assemble(tokens, start, count);
     }
 
